@@ -1,0 +1,26 @@
+"""Load the synthetic demo centres and accounts (idempotent) and print how to log in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Create the demo centres and one account per role (demo/dev settings only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = seed_accounts()
+        self.stdout.write("Demo accounts (synthetic; passwords are for the demo only):")
+        for account in accounts:
+            where = f" at {account.centre_code}" if account.centre_code else ""
+            self.stdout.write(
+                f"  {account.role.value:<10}{where:<8} {account.email:<34} "
+                f"password: {account.password}"
+            )
+        self.stdout.write(
+            "Second factor: run `.venv/bin/python manage.py demo_otp EMAIL` for the current code."
+        )

@@ -1,0 +1,73 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN_SUCCEEDED = "auth.login.succeeded", _("Login succeeded")
+    LOGIN_FAILED = "auth.login.failed", _("Login failed")
+    LOGOUT = "auth.logout", _("Logged out")
+    LOCKOUT = "auth.lockout", _("Account locked out")
+    OTP_VERIFIED = "auth.otp.verified", _("Second factor verified")
+    OTP_FAILED = "auth.otp.failed", _("Second factor failed")
+    REAUTHENTICATED = "auth.reauthenticated", _("Re-authenticated")
+    DEVICE_ENROLLED = "auth.device.enrolled", _("Second-factor device enrolled")
+    DEVICE_REMOVED = "auth.device.removed", _("Second-factor device removed")
+    BACKUP_CODES_REGENERATED = "auth.backup_codes.regenerated", _("Backup codes regenerated")
+    PASSWORD_CHANGED = "auth.password.changed", _("Password changed")
+    PASSWORD_RESET = "auth.password.reset", _("Password reset")
+    SESSION_EXPIRED = "auth.session.expired", _("Session expired")
+    ACCOUNT_INVITED = "account.invited", _("User invited")
+    INVITATION_REVOKED = "account.invitation_revoked", _("Invitation revoked")
+    INVITATION_ACCEPTED = "account.invitation_accepted", _("Invitation accepted")
+    ROLE_GRANTED = "account.role.granted", _("Role granted")
+    ROLE_REVOKED = "account.role.revoked", _("Role revoked")
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("User deactivated")
+    ACCOUNT_REACTIVATED = "account.reactivated", _("User reactivated")
+    CENTRE_CREATED = "centre.created", _("Centre created")
+    CENTRE_UPDATED = "centre.updated", _("Centre updated")
+
+
+class AuditEvent(models.Model):
+    """One entry of the trail. Rows are never updated or deleted (database triggers refuse)."""
+
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    # The actor is kept as a plain id, not a foreign key: the trail must outlive any row it names.
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering: ClassVar = ["sequence"]
+        indexes: ClassVar = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """A single row naming the newest entry; appends lock it so the chain cannot fork."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"head at #{self.sequence}"

@@ -1,0 +1,89 @@
+"""The one way to write to the audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from audit.chain import GENESIS_HASH, canonical_payload, entry_hash, mask_secrets
+from audit.models import AuditAction, AuditChainHead, AuditEvent
+
+SYSTEM_LABEL = "system"
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, SYSTEM_LABEL if actor is None else "anonymous"
+    return int(actor.pk), f"user:{actor.pk}"
+
+
+def _normalise_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    # Round-trip through the canonical form so the stored JSON equals what was hashed.
+    import json
+
+    masked = mask_secrets(details or {})
+    return json.loads(json.dumps(masked, sort_keys=True, default=str))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry inside the caller's transaction (a savepoint if one is open).
+
+    The chain head row is locked first, so concurrent writers queue instead of forking the chain.
+    Never pass identity values, passwords or codes: details keys that look secret are masked.
+    """
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+    actor_id, actor_label = _actor_fields(actor)
+    clean_details = _normalise_details(details)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, sequence=0, entry_hash=GENESIS_HASH)
+        sequence = head.sequence + 1
+        occurred_at = timezone.now().astimezone(UTC)
+        # Microsecond precision is what the database keeps; hash exactly that.
+        occurred_at = occurred_at.replace(microsecond=occurred_at.microsecond)
+        payload = canonical_payload(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=str(action),
+            target_type=target_type,
+            target_id=str(target_id),
+            reason=reason,
+            details=clean_details,
+        )
+        digest = entry_hash(head.entry_hash, payload)
+        event = AuditEvent.objects.create(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=str(action),
+            target_type=target_type,
+            target_id=str(target_id),
+            reason=reason,
+            details=clean_details,
+            previous_hash=head.entry_hash,
+            entry_hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=1).update(sequence=sequence, entry_hash=digest)
+    return event
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Families, the identity vault and interviews arrive with their own issues."""

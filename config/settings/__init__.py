@@ -1,0 +1,1 @@
+"""Settings modules: base plus one per DJANGO_ENV (dev, test, production)."""

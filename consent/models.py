@@ -1,0 +1,1 @@
+"""Consent forms and records arrive with the families, vault and consent issue."""
