@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import role_required
@@ -35,6 +35,7 @@ def _get_user(pk: int) -> User:
 
 
 @role_required(Role.ADMIN)
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.order_by("display_name", "email").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("centre"))
@@ -167,6 +168,7 @@ def reset_devices(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
+@require_GET
 def centre_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/admin/centre_list.html", {"centres": Centre.objects.all()})
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -65,6 +65,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @role_required(*ANY_ROLE)
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     roles = roles_of(user)
@@ -244,6 +245,7 @@ def _base32(raw: bytes) -> str:
 
 
 @role_required(*ANY_ROLE)
+@require_GET
 def security(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     backup = backup_device_for(user)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC
 from typing import Any
 
 from django.db import models, transaction
@@ -21,9 +22,7 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
 
 
 def _normalise_details(details: dict[str, Any] | None) -> dict[str, Any]:
-    # Round-trip through the canonical form so the stored JSON equals what was hashed.
-    import json
-
+    # Round-trip through JSON so the stored value equals what was hashed (tuples, dates...).
     masked = mask_secrets(details or {})
     return json.loads(json.dumps(masked, sort_keys=True, default=str))
 
@@ -51,11 +50,14 @@ def audit_record(
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditChainHead.objects.create(pk=1, sequence=0, entry_hash=GENESIS_HASH)
+            # First entry ever (or after a test flush): concurrent first writers may race to
+            # create the head, so insert-if-absent and then lock whichever row won.
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(pk=1, sequence=0, entry_hash=GENESIS_HASH)], ignore_conflicts=True
+            )
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         sequence = head.sequence + 1
         occurred_at = timezone.now().astimezone(UTC)
-        # Microsecond precision is what the database keeps; hash exactly that.
-        occurred_at = occurred_at.replace(microsecond=occurred_at.microsecond)
         payload = canonical_payload(
             sequence=sequence,
             occurred_at=occurred_at,
@@ -83,7 +85,3 @@ def audit_record(
         )
         AuditChainHead.objects.filter(pk=1).update(sequence=sequence, entry_hash=digest)
     return event
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
@@ -14,8 +14,15 @@ urlpatterns = [
     # Our re-authentication (password + second factor) takes allauth's name, so allauth's own
     # flows that ask for re-authentication land here too.
     path("accounts/reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
-    # Users do not manage their own e-mail addresses; administrators do.
+    # allauth flows this product does not offer answer 404: users do not manage their own
+    # e-mail addresses (administrators do), there is no sign-up, no e-mail verification, no
+    # login or re-authentication by e-mailed code, and every account has a password.
     path("accounts/email/", account_views.not_available, name="account_email"),
+    re_path(
+        r"^accounts/(?:signup|confirm-email|password/set|login/code|reauthenticate/code)/",
+        account_views.not_available,
+        name="allauth_not_offered",
+    ),
     path("accounts/", include("allauth.account.urls")),
     path("", include("accounts.urls")),
 ]

@@ -14,5 +14,5 @@ PASSWORD_HASHERS = [
     "core.testing.FastArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 (BASE_DIR / "var").mkdir(exist_ok=True)
