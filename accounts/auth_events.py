@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.signals import password_changed, password_reset
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -91,3 +92,13 @@ def on_locked_out(
         target_type="" if account else "accounts.user",
         details={"known_account": account is not None, "network": network_of(request)},
     )
+
+
+@receiver(password_changed)
+def on_password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user)
+
+
+@receiver(password_reset)
+def on_password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.PASSWORD_RESET, target=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
+DJANGO_ENV = "test"
 DEBUG = False
 DEMO_MODE = True
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
