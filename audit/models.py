@@ -31,6 +31,17 @@ class AuditAction(models.TextChoices):
     ACCOUNT_REACTIVATED = "account.reactivated", _("User reactivated")
     CENTRE_CREATED = "centre.created", _("Centre created")
     CENTRE_UPDATED = "centre.updated", _("Centre updated")
+    VAULT_KEYS_REWRAPPED = "vault.keys_rewrapped", _("Vault data keys re-wrapped")
+    FAMILY_CREATED = "family.created", _("Family created")
+    IDENTITY_VIEWED = "identity.viewed", _("Identity opened")
+    IDENTITY_UPDATED = "identity.updated", _("Identity edited")
+    CONSENT_RECORDED = "consent.recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
+    CONSENT_EVIDENCE_VIEWED = "consent.evidence_viewed", _("Consent evidence opened")
+    CONSENT_FORM_CREATED = "consent_form.created", _("Consent form drafted")
+    CONSENT_FORM_UPDATED = "consent_form.updated", _("Consent form draft edited")
+    CONSENT_FORM_PUBLISHED = "consent_form.published", _("Consent form published")
+    CONSENT_FORM_RETIRED = "consent_form.retired", _("Consent form retired")
 
 
 class AuditEvent(models.Model):

@@ -31,6 +31,18 @@ def require_or_fail(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Database tests use every database by default: the key store is a database of its own."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or "databases" in marker.kwargs:
+            continue
+        item.add_marker(
+            pytest.mark.django_db(*marker.args, **{**marker.kwargs, "databases": "__all__"}),
+            append=False,
+        )
+
+
 @pytest.fixture
 def postgres() -> None:
     """For tests that need PostgreSQL."""

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",
+    "keystore",
     "consent",
     "casestudies",
 ]
@@ -92,7 +93,13 @@ TEMPLATES = [
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    # The wrapped data keys live apart from the main database, so that a backup of the main
+    # database alone never holds a key (see README, "Backups").
+    "keystore": env.db_url(
+        "KEYSTORE_DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'keystore.sqlite3'}"
+    ),
 }
+DATABASE_ROUTERS = ["keystore.routers.KeystoreRouter"]
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers cannot both read the audit
@@ -231,4 +238,7 @@ LOGGING = {
 
 # Lockout is keyed on the account by design (issue #2): an IP lockout would lock out a whole
 # centre behind one NAT address, and rotating IPs cannot reset the per-account count.
+# Vault master keys, newest first: "id:base64(32 bytes),id:base64(...)". Never in the database.
+VAULT_MASTER_KEYS = read_secret("VAULT_MASTER_KEYS", default="") or ""
+
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, SECRET_KEY, env
+from .base import BASE_DIR, SECRET_KEY, VAULT_MASTER_KEYS, env
 
 DEBUG = env.bool("DEBUG", default=True)
 DEMO_MODE = True
@@ -18,3 +18,8 @@ if not SECRET_KEY:
         _key_file.chmod(0o600)
     SECRET_KEY = _key_file.read_text(encoding="utf-8").strip()
 (BASE_DIR / "var").mkdir(exist_ok=True)
+if not VAULT_MASTER_KEYS:
+    from core.crypto import ensure_dev_master_key_file
+
+    # Kept beside, not inside, the database files; a real deployment configures its own.
+    VAULT_MASTER_KEYS = ensure_dev_master_key_file(BASE_DIR / "var" / "vault-master-keys")

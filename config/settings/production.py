@@ -5,13 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env, read_secret
+from .base import DEBUG, SECRET_KEY, VAULT_MASTER_KEYS, env, read_secret
 
 DEMO_MODE = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY or SECRET_KEY_FILE (at least 50 characters).")
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
+if not VAULT_MASTER_KEYS:
+    raise ImproperlyConfigured("Set VAULT_MASTER_KEYS or VAULT_MASTER_KEYS_FILE (id:base64key).")
+if not env.str("KEYSTORE_DATABASE_URL", default=""):
+    raise ImproperlyConfigured("Set KEYSTORE_DATABASE_URL: the key store is its own database.")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

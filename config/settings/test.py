@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES, env
 
 DJANGO_ENV = "test"
 DEBUG = False
@@ -17,3 +17,15 @@ PASSWORD_HASHERS = [
 ]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 (BASE_DIR / "var").mkdir(exist_ok=True)
+# Fixed, test-only master keys (newest first); tests rotate between them.
+TEST_MASTER_KEY_NEW = "test2:" + "Mi" * 21 + "g="
+TEST_MASTER_KEY_OLD = "test1:" + "MT" * 21 + "E="
+VAULT_MASTER_KEYS = TEST_MASTER_KEY_OLD
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not env.str(
+    "KEYSTORE_DATABASE_URL", default=""
+):
+    # The key store is its own database on the same server in the test suite.
+    DATABASES["keystore"] = {
+        **DATABASES["default"],
+        "NAME": DATABASES["default"]["NAME"] + "_keystore",
+    }

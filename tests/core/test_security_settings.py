@@ -23,11 +23,14 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 30 + "-production-like-secret-for-the-check-only-" + "y" * 20,
     "ALLOWED_HOSTS": "voices.example.org",
     "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+    "KEYSTORE_DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check-keys.sqlite3"),
+    "VAULT_MASTER_KEYS": "prod1:" + "QUJD" * 10 + "QUI=",
 }
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "SECRET", "DEBUG"))}
+    prefixes = ("DJANGO", "SECRET", "DEBUG", "KEYSTORE", "VAULT", "DATABASE_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -55,6 +58,19 @@ def test_production_refuses_to_start_with_debug_on() -> None:
     result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": "true"})
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_vault_master_key() -> None:
+    result = run_manage("check", env={**PRODUCTION_ENV, "VAULT_MASTER_KEYS": ""})
+    assert result.returncode != 0
+    assert "VAULT_MASTER_KEYS" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_separate_key_store() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "KEYSTORE_DATABASE_URL"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "KEYSTORE_DATABASE_URL" in result.stderr
 
 
 def test_production_reads_the_secret_key_from_a_file(tmp_path: Path) -> None:

@@ -1,0 +1,118 @@
+"""Create, open, destroy and re-wrap per-family data keys in the key store database.
+
+The key store is a separate database, so these functions run in its own transactions; callers
+order their steps so that a crash between the two databases leaves nothing readable behind.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from core.crypto import (
+    DecryptionFailed,
+    master_key_by_id,
+    new_data_key,
+    newest_master_key,
+    seal,
+    unseal,
+)
+from keystore.models import DataKey
+from keystore.routers import KEYSTORE_ALIAS
+
+
+class DataKeyDestroyed(Exception):
+    """The data key is gone: whatever it encrypted can no longer be read."""
+
+
+def _associated_data(key_ref: uuid.UUID, master_key_id: str) -> bytes:
+    return f"datakey:{key_ref}:{master_key_id}".encode()
+
+
+def data_key_create() -> tuple[uuid.UUID, bytes]:
+    """A fresh data key, stored wrapped under the newest master key; returns (ref, key)."""
+    master = newest_master_key()
+    key_ref = uuid.uuid4()
+    key = new_data_key()
+    wrapped = seal(master.secret, key, _associated_data(key_ref, master.key_id))
+    with transaction.atomic(using=KEYSTORE_ALIAS):
+        DataKey.objects.using(KEYSTORE_ALIAS).create(
+            key_ref=key_ref, master_key_id=master.key_id, wrapped_key=wrapped
+        )
+    return key_ref, key
+
+
+def data_key_open(key_ref: uuid.UUID) -> bytes:
+    row = DataKey.objects.using(KEYSTORE_ALIAS).filter(key_ref=key_ref).first()
+    if row is None:
+        raise DataKeyDestroyed(str(key_ref))
+    master = master_key_by_id(row.master_key_id)
+    return unseal(master.secret, bytes(row.wrapped_key), _associated_data(key_ref, master.key_id))
+
+
+def data_key_exists(key_ref: uuid.UUID) -> bool:
+    return DataKey.objects.using(KEYSTORE_ALIAS).filter(key_ref=key_ref).exists()
+
+
+def data_key_destroy(key_ref: uuid.UUID) -> bool:
+    """Delete the wrapped key. Returns whether a key was there (idempotent)."""
+    with transaction.atomic(using=KEYSTORE_ALIAS):
+        deleted, _ = DataKey.objects.using(KEYSTORE_ALIAS).filter(key_ref=key_ref).delete()
+    return deleted > 0
+
+
+@dataclass(frozen=True)
+class RewrapReport:
+    rewrapped: int
+    already_current: int
+    failed: list[str]
+
+
+def data_keys_rewrap(*, batch_size: int = 500) -> RewrapReport:
+    """Re-wrap every data key not under the newest master key; the encrypted data is untouched.
+
+    Each key is re-wrapped in its own transaction with a row lock, so an interrupted run leaves
+    every key wrapped under some configured master key, and a re-run finishes the rest.
+    """
+    newest = newest_master_key()
+    rewrapped = 0
+    failed: list[str] = []
+    while True:
+        refs = list(
+            DataKey.objects.using(KEYSTORE_ALIAS)
+            .exclude(master_key_id=newest.key_id)
+            .exclude(key_ref__in=failed)
+            .values_list("key_ref", flat=True)[:batch_size]
+        )
+        if not refs:
+            break
+        for key_ref in refs:
+            with transaction.atomic(using=KEYSTORE_ALIAS):
+                row = (
+                    DataKey.objects.using(KEYSTORE_ALIAS)
+                    .select_for_update()
+                    .filter(key_ref=key_ref)
+                    .first()
+                )
+                if row is None or row.master_key_id == newest.key_id:
+                    continue
+                try:
+                    old = master_key_by_id(row.master_key_id)
+                    key = unseal(
+                        old.secret, bytes(row.wrapped_key), _associated_data(key_ref, old.key_id)
+                    )
+                except (DecryptionFailed, ImproperlyConfigured):
+                    # Its master key is missing or wrong: reported, left as it is.
+                    failed.append(str(key_ref))
+                    continue
+                row.wrapped_key = seal(newest.secret, key, _associated_data(key_ref, newest.key_id))
+                row.master_key_id = newest.key_id
+                row.rewrapped_at = timezone.now()
+                row.save(update_fields=["wrapped_key", "master_key_id", "rewrapped_at"])
+                rewrapped += 1
+    current = DataKey.objects.using(KEYSTORE_ALIAS).filter(master_key_id=newest.key_id).count()
+    return RewrapReport(rewrapped, current - rewrapped, failed)
