@@ -26,6 +26,7 @@ install: $(VENV)/.dev-installed
 ## Run the application with demo data on SQLite (no services needed).
 demo: install-app
 	DJANGO_ENV=dev $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=dev $(BIN)/python manage.py migrate --noinput --database keystore
 	DJANGO_ENV=dev $(BIN)/python manage.py seed_demo
 	DJANGO_ENV=dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -111,6 +111,11 @@ def identity_read_for_screening(family: Family) -> Identity | None:
         return None
 
 
+def identity_for_correction(family: Family) -> Identity:
+    """The identity to prefill a correction, within an opening the caller already audited."""
+    return _decrypt(_vault_of(family))
+
+
 def identity_update(*, actor: User, family: Family, identity: Identity, reason_text: str) -> None:
     with transaction.atomic():
         locked = Family.objects.select_for_update().get(pk=family.pk)

@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.account.urls")),
     path("", include("accounts.urls")),
+    path("", include("casestudies.urls")),
+    path("", include("consent.urls")),
 ]
 
 handler403 = "core.errors.permission_denied"

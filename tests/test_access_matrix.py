@@ -16,7 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, Role
 from accounts.services import invitation_create
+from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
+from tests.factories import consent_input, draft_form, make_family, published_form
 
 VERIFIED = tuple(name for name in PERSONA_NAMES if name != "anonymous")
 
@@ -29,6 +31,55 @@ def for_all(verified: str, anonymous: str) -> dict[str, str]:
 
 def only_admin(admin: str, anonymous: str = "login") -> dict[str, str]:
     return {**dict.fromkeys(VERIFIED, "403"), "admin": admin, "anonymous": anonymous}
+
+
+CASE_PEOPLE = ("staff", "colleague", "lead")
+
+
+def case_page(get: str, post: str, *, outsider: str = "404") -> Row:
+    """A page about one family of the Helsinki centre: its staff and lead only."""
+
+    def row(status: str) -> dict[str, str]:
+        return {
+            **dict.fromkeys(VERIFIED, "403"),
+            **dict.fromkeys(CASE_PEOPLE, status),
+            "outsider": outsider,
+            "anonymous": "login",
+        }
+
+    return {"get": row(get), "post": row(post)}
+
+
+def case_list_page(get: str, post: str) -> Row:
+    """A page every staff member and lead may use (shows only their own centre)."""
+    return {
+        "get": {
+            **dict.fromkeys(VERIFIED, "403"),
+            **dict.fromkeys((*CASE_PEOPLE, "outsider"), get),
+            "anonymous": "login",
+        },
+        "post": {
+            **dict.fromkeys(VERIFIED, "403"),
+            **dict.fromkeys((*CASE_PEOPLE, "outsider"), post),
+            "anonymous": "login",
+        },
+    }
+
+
+def form_reader_page() -> Row:
+    readers = (*CASE_PEOPLE, "outsider", "admin")
+    return {
+        "get": {
+            **dict.fromkeys(VERIFIED, "403"),
+            **dict.fromkeys(readers, "200"),
+            "anonymous": "login",
+        },
+        "post": {
+            **dict.fromkeys(VERIFIED, "403"),
+            **dict.fromkeys(readers, "405"),
+            "anonymous": "login",
+        },
+    }
 
 
 PUBLIC_PAGE = {"get": for_all("200", "200"), "post": for_all("405", "405")}
@@ -80,6 +131,26 @@ MATRIX: dict[str, Row] = {
     "admin_centres": {"get": only_admin("200"), "post": only_admin("405")},
     "admin_centre_new": {"get": only_admin("200"), "post": only_admin("200")},
     "admin_centre_edit": {"get": only_admin("200"), "post": only_admin("200")},
+    # Families and consent: staff and leads of the family's centre; other centres get 404.
+    "family_list": case_list_page("200", "405"),
+    "family_new": case_list_page("200", "200"),
+    "family_detail": case_page("200", "405"),
+    # The identity always asks for fresh re-authentication first (then a reason).
+    "identity_view": case_page("reauth", "reauth"),
+    "identity_edit": case_page("reauth", "reauth"),
+    "consent_record": case_page("200", "200"),
+    "consent_receipt": case_page("200", "405"),
+    "consent_withdraw": case_page("200", "200"),
+    "withdrawal_receipt": case_page("200", "405"),
+    "consent_evidence": case_page("200", "405"),
+    # Consent forms: staff and leads read and use them, administrators manage them.
+    "consent_form_list": form_reader_page(),
+    "consent_form_detail": form_reader_page(),
+    "consent_form_new": {"get": only_admin("200"), "post": only_admin("200")},
+    "consent_form_edit": {"get": only_admin("200"), "post": only_admin("200")},
+    "consent_form_publish": ADMIN_ACTION,
+    "consent_form_retire": ADMIN_ACTION,
+    "consent_form_new_version": ADMIN_ACTION,
 }
 
 
@@ -111,7 +182,66 @@ def _new_invitation(personas: Personas, email: str):
     )
 
 
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def case_objects(personas: Personas) -> dict[str, object]:
+    """A Helsinki family with a consent (with evidence), a partial withdrawal and two forms."""
+    cached = getattr(personas, "_case_objects", None)
+    if cached is not None:
+        return cached
+    published = published_form(personas.admin)
+    family = make_family(personas.staff, personas.helsinki)
+    consent = consent_record(
+        actor=personas.staff, family=family, data=consent_input(published, evidence=PDF)
+    )
+    withdrawal = consent_withdraw(
+        actor=personas.staff,
+        consent=consent,
+        purposes=["quotation"],
+        full=False,
+        withdrawn_on=consent.consent_date,
+    )
+    objects = {
+        "family": family,
+        "consent": consent,
+        "withdrawal": withdrawal,
+        "published": published,
+        "draft": draft_form(personas.admin, form_key="draft-form"),
+    }
+    personas._case_objects = objects  # type: ignore[attr-defined]
+    return objects
+
+
+def _family_url(name: str, *extra: str) -> Callable[[Personas], str]:
+    def build(personas: Personas) -> str:
+        objects = case_objects(personas)
+        args: list[object] = [objects["family"].code]  # type: ignore[attr-defined]
+        for key in extra:
+            args.append(objects[key].pk)  # type: ignore[attr-defined]
+        return reverse(name, args=args)
+
+    return build
+
+
+def _form_url(name: str, which: str) -> Callable[[Personas], str]:
+    return lambda personas: reverse(name, args=[case_objects(personas)[which].pk])  # type: ignore[attr-defined]
+
+
 URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
+    "family_detail": _family_url("family_detail"),
+    "identity_view": _family_url("identity_view"),
+    "identity_edit": _family_url("identity_edit"),
+    "consent_record": _family_url("consent_record"),
+    "consent_receipt": _family_url("consent_receipt", "consent"),
+    "consent_withdraw": _family_url("consent_withdraw", "consent"),
+    "withdrawal_receipt": _family_url("withdrawal_receipt", "consent", "withdrawal"),
+    "consent_evidence": _family_url("consent_evidence", "consent"),
+    "consent_form_detail": _form_url("consent_form_detail", "published"),
+    "consent_form_edit": _form_url("consent_form_edit", "draft"),
+    "consent_form_publish": _form_url("consent_form_publish", "draft"),
+    "consent_form_retire": _form_url("consent_form_retire", "published"),
+    "consent_form_new_version": _form_url("consent_form_new_version", "published"),
     "admin_user_detail": lambda p: reverse("admin_user_detail", args=[p.colleague.pk]),
     "admin_user_deactivate": lambda p: reverse("admin_user_deactivate", args=[p.colleague.pk]),
     "admin_user_reactivate": lambda p: reverse("admin_user_reactivate", args=[p.colleague.pk]),
@@ -174,6 +304,7 @@ def matches(response, expected: str) -> bool:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access(personas: Personas, name: str) -> None:
     """Every persona and method for one URL; each request in its own rolled-back savepoint."""
+    case_objects(personas)  # outside the savepoints, so every request sees the same objects
     wrong = []
     for method in ("get", "post"):
         for persona in PERSONA_NAMES:

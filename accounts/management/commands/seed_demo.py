@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_accounts
+from casestudies.demo import seed_families
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = seed_accounts()
+        families = seed_families()
         self.stdout.write("Demo accounts (synthetic; passwords are for the demo only):")
         for account in accounts:
             where = f" at {account.centre_code}" if account.centre_code else ""
@@ -21,6 +23,7 @@ class Command(BaseCommand):
                 f"  {account.role.value:<10}{where:<8} {account.email:<34} "
                 f"password: {account.password}"
             )
+        self.stdout.write(f"Demo families created now: {families} (consent forms in en, fi, sv).")
         self.stdout.write(
             "Second factor: run `.venv/bin/python manage.py demo_otp EMAIL` for the current code."
         )
