@@ -110,7 +110,7 @@ class IdentityForm(forms.Form):
         value: date | None = self.cleaned_data.get("child_date_of_birth")
         if value and value > timezone.localdate():
             raise ValidationError(_("The date of birth cannot be in the future."))
-        if value and (timezone.localdate() - value).days > 366 * 19:
+        if value and (timezone.localdate() - value).days > 366 * 18:
             raise ValidationError(_("The child must be under 18; check the year."))
         return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -14,8 +15,11 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from casestudies.identity import Identity
 from casestudies.models import Family, FamilyStatus, IdentityVault, new_family_code
-from core.crypto import seal, unseal
+from casestudies.screening import screen_text
+from core.crypto import DecryptionFailed, seal, unseal
 from keystore.services import DataKeyDestroyed, data_key_create, data_key_open
+
+logger = logging.getLogger(__name__)
 
 
 class IdentityReason:
@@ -82,15 +86,34 @@ def family_data_key(family: Family) -> bytes:
 def _decrypt(vault: IdentityVault) -> Identity:
     try:
         key = data_key_open(vault.key_ref)
+        plaintext = unseal(key, bytes(vault.ciphertext), vault.associated_data())
     except DataKeyDestroyed as error:
         raise IdentityUnavailable(_("This family's identity can no longer be read.")) from error
-    return Identity.from_json(unseal(key, bytes(vault.ciphertext), vault.associated_data()))
+    except DecryptionFailed as error:
+        # Altered or misplaced ciphertext: refuse, and leave a trace for the operators.
+        logger.error("identity vault of family %s does not decrypt", vault.family_id)
+        raise IdentityUnavailable(_("This family's identity can no longer be read.")) from error
+    return Identity.from_json(plaintext)
+
+
+def reject_identity_values(text: str, identity: Identity | None) -> None:
+    """Free text that goes into the audit trail must not repeat the family's identity."""
+    if identity is None or not text.strip():
+        return
+    if screen_text(text, vault_values=identity.values_for_screening()):
+        raise ServiceError(
+            _(
+                "Do not write names, contact details or case numbers here: the text is kept "
+                "in the audit trail."
+            )
+        )
 
 
 def identity_open(*, actor: User, family: Family, reason: str, reason_text: str) -> Identity:
     """Decrypt a family's identity for a stated reason; writes one identity.viewed entry."""
     vault = _vault_of(family)
     identity = _decrypt(vault)
+    reject_identity_values(reason_text, identity)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -117,10 +140,12 @@ def identity_for_correction(family: Family) -> Identity:
 
 
 def identity_update(*, actor: User, family: Family, identity: Identity, reason_text: str) -> None:
+    reject_identity_values(reason_text, identity)
+    reject_identity_values(reason_text, identity_read_for_screening(family))
     with transaction.atomic():
         locked = Family.objects.select_for_update().get(pk=family.pk)
         vault = _vault_of(locked)
-        key = data_key_open(vault.key_ref)
+        key = family_data_key(locked)
         vault.ciphertext = seal(key, identity.to_json(), vault.associated_data())
         vault.updated_at = timezone.now()
         vault.save(update_fields=["ciphertext", "updated_at"])

@@ -225,8 +225,10 @@ class ConsentInput:
 
 
 def is_pdf(content: bytes) -> bool:
-    """Sniff the content, not the name: a PDF starts with %PDF- (within the first KiB)."""
-    return b"%PDF-" in content[:1024] and content.rstrip().endswith(b"%%EOF")
+    """Sniff the content, not the name: a PDF starts with %PDF- and ends with %%EOF."""
+    return content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(
+        b"%PDF-"
+    ) and content.rstrip().endswith(b"%%EOF")
 
 
 def validate_evidence(content: bytes) -> None:
@@ -250,7 +252,10 @@ def _validate_consent(data: ConsentInput, family: Family) -> None:
         raise ServiceError(_("Say why the child was not asked."))
     if data.child_assent == ChildAssent.DECLINED and data.purposes.get(Purpose.PARTICIPATION):
         raise ServiceError(
-            _("The child declined. Their information cannot be included: record no participation.")
+            _(
+                "The child declined. Their information cannot be included: "
+                "answer No to taking part in the study."
+            )
         )
     if data.other_guardian_is_suspect and data.guardian_consent == GuardianConsent.BOTH:
         raise ServiceError(
@@ -264,7 +269,9 @@ def _validate_consent(data: ConsentInput, family: Family) -> None:
     if data.consent_date > timezone.localdate():
         raise ServiceError(_("The date of consent cannot be in the future."))
     if family.status != FamilyStatus.ACTIVE or family.removal_requested_at is not None:
-        raise ServiceError(_("This family has withdrawn or was anonymised; no new consent."))
+        raise ServiceError(
+            _("This family has withdrawn, or their data was anonymised or erased: no new consent.")
+        )
     if data.evidence is not None:
         validate_evidence(data.evidence)
 
@@ -275,6 +282,8 @@ def consent_record(*, actor: User, family: Family, data: ConsentInput) -> Consen
     key = family_data_key(family) if data.evidence is not None else None
     with transaction.atomic():
         locked = Family.objects.select_for_update().get(pk=family.pk)
+        # Re-read the form under lock: it may have been retired since the page was loaded.
+        data.form = ConsentForm.objects.select_for_update().get(pk=data.form.pk)
         _validate_consent(data, locked)
         previous = ConsentRecord.objects.select_for_update().filter(
             family=locked, status=ConsentStatus.ACTIVE
@@ -360,6 +369,10 @@ def consent_withdraw(
         )
         if locked.status != ConsentStatus.ACTIVE:
             raise ServiceError(_("Only an active consent can be withdrawn."))
+        if withdrawn_on > timezone.localdate() or withdrawn_on < locked.consent_date:
+            raise ServiceError(
+                _("The date of withdrawal must be between the date of consent and today.")
+            )
         granted = [code for code, given in locked.purposes.items() if given]
         remaining = [code for code in granted if code not in locked.withdrawn_purposes]
         chosen = [code for code in purposes if code in remaining]

@@ -123,7 +123,7 @@ def withdraw(request: HttpRequest, family: Family, pk: int) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The withdrawal took effect now."))
+            messages.success(request, _("The withdrawal took effect immediately."))
             return redirect(
                 "withdrawal_receipt", code=family.code, pk=consent.pk, withdrawal=withdrawal.pk
             )

@@ -72,47 +72,48 @@ class RewrapReport:
     failed: list[str]
 
 
-def data_keys_rewrap(*, batch_size: int = 500) -> RewrapReport:
+def data_keys_rewrap(*, batch_size: int = 200) -> RewrapReport:
     """Re-wrap every data key not under the newest master key; the encrypted data is untouched.
 
-    Each key is re-wrapped in its own transaction with a row lock, so an interrupted run leaves
-    every key wrapped under some configured master key, and a re-run finishes the rest.
+    Keys are re-wrapped in batches, each batch one transaction with row locks, so an interrupted
+    run leaves every key wrapped under some configured master key, and a re-run finishes the rest.
     """
     newest = newest_master_key()
     rewrapped = 0
     failed: list[str] = []
     while True:
-        refs = list(
-            DataKey.objects.using(KEYSTORE_ALIAS)
-            .exclude(master_key_id=newest.key_id)
-            .exclude(key_ref__in=failed)
-            .values_list("key_ref", flat=True)[:batch_size]
-        )
-        if not refs:
-            break
-        for key_ref in refs:
-            with transaction.atomic(using=KEYSTORE_ALIAS):
-                row = (
-                    DataKey.objects.using(KEYSTORE_ALIAS)
-                    .select_for_update()
-                    .filter(key_ref=key_ref)
-                    .first()
-                )
-                if row is None or row.master_key_id == newest.key_id:
-                    continue
+        with transaction.atomic(using=KEYSTORE_ALIAS):
+            rows = list(
+                DataKey.objects.using(KEYSTORE_ALIAS)
+                .select_for_update()
+                .exclude(master_key_id=newest.key_id)
+                .exclude(key_ref__in=failed)
+                .order_by("key_ref")[:batch_size]
+            )
+            if not rows:
+                break
+            changed = []
+            for row in rows:
                 try:
                     old = master_key_by_id(row.master_key_id)
                     key = unseal(
-                        old.secret, bytes(row.wrapped_key), _associated_data(key_ref, old.key_id)
+                        old.secret,
+                        bytes(row.wrapped_key),
+                        _associated_data(row.key_ref, old.key_id),
                     )
                 except (DecryptionFailed, ImproperlyConfigured):
                     # Its master key is missing or wrong: reported, left as it is.
-                    failed.append(str(key_ref))
+                    failed.append(str(row.key_ref))
                     continue
-                row.wrapped_key = seal(newest.secret, key, _associated_data(key_ref, newest.key_id))
+                row.wrapped_key = seal(
+                    newest.secret, key, _associated_data(row.key_ref, newest.key_id)
+                )
                 row.master_key_id = newest.key_id
                 row.rewrapped_at = timezone.now()
-                row.save(update_fields=["wrapped_key", "master_key_id", "rewrapped_at"])
-                rewrapped += 1
+                changed.append(row)
+            DataKey.objects.using(KEYSTORE_ALIAS).bulk_update(
+                changed, ["wrapped_key", "master_key_id", "rewrapped_at"]
+            )
+            rewrapped += len(changed)
     current = DataKey.objects.using(KEYSTORE_ALIAS).filter(master_key_id=newest.key_id).count()
     return RewrapReport(rewrapped, current - rewrapped, failed)
