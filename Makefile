@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= $(shell scripts/find-python)
 BIN := $(VENV)/bin
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test install install-app lint typecheck pytest messages lock worker clean
 

@@ -42,6 +42,19 @@ class AuditAction(models.TextChoices):
     CONSENT_FORM_UPDATED = "consent_form.updated", _("Consent form draft edited")
     CONSENT_FORM_PUBLISHED = "consent_form.published", _("Consent form published")
     CONSENT_FORM_RETIRED = "consent_form.retired", _("Consent form retired")
+    INTERVIEW_CREATED = "interview.created", _("Interview created")
+    INTERVIEW_UPDATED = "interview.updated", _("Interview edited")
+    INTERVIEW_FINDINGS_CONFIRMED = (
+        "interview.findings_confirmed",
+        _("Screening findings confirmed as not personal data"),
+    )
+    INTERVIEW_FINDING_REDACTED = "interview.finding_redacted", _("Screening finding redacted")
+    INTERVIEW_SUBMITTED = "interview.submitted", _("Interview submitted for review")
+    INTERVIEW_LOCKED = "interview.locked", _("Interview reviewed and locked")
+    INTERVIEW_UNLOCKED = "interview.unlocked", _("Interview unlocked")
+    INTERVIEW_VIEWED = "interview.viewed", _("Interview opened")
+    INTERVIEW_LISTED = "interview.listed", _("Interviews listed")
+    INTERVIEW_HISTORY_VIEWED = "interview.history_viewed", _("Interview history opened")
 
 
 class AuditEvent(models.Model):

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, Role
 from accounts.services import invitation_create
+from casestudies.interview_services import interview_create
 from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
 from tests.factories import consent_input, draft_form, make_family, published_form
@@ -63,6 +64,14 @@ def case_list_page(get: str, post: str) -> Row:
             **dict.fromkeys((*CASE_PEOPLE, "outsider"), post),
             "anonymous": "login",
         },
+    }
+
+
+def lead_page(get: str, post: str) -> Row:
+    """Review pages: leads of the family's centre only."""
+    return {
+        "get": {**dict.fromkeys(VERIFIED, "403"), "lead": get, "anonymous": "login"},
+        "post": {**dict.fromkeys(VERIFIED, "403"), "lead": post, "anonymous": "login"},
     }
 
 
@@ -151,6 +160,18 @@ MATRIX: dict[str, Row] = {
     "consent_form_publish": ADMIN_ACTION,
     "consent_form_retire": ADMIN_ACTION,
     "consent_form_new_version": ADMIN_ACTION,
+    # Interviews: staff and leads of the family's centre; review steps for leads only.
+    "interview_list": case_list_page("200", "405"),
+    "interview_new": case_page("200", "200"),
+    "interview_detail": case_page("200", "405"),
+    # An empty POST carries no revision: it is treated as a stale save (conflict page).
+    "interview_edit": case_page("200", "409"),
+    "interview_confirm_findings": case_page("405", "moved"),
+    "interview_redact_finding": case_page("405", "moved"),
+    "interview_submit": case_page("405", "moved"),
+    "interview_lock": lead_page("405", "moved"),
+    "interview_unlock": lead_page("200", "200"),
+    "interview_history": lead_page("200", "405"),
 }
 
 
@@ -202,7 +223,13 @@ def case_objects(personas: Personas) -> dict[str, object]:
         full=False,
         withdrawn_on=consent.consent_date,
     )
+    interview = interview_create(
+        actor=personas.staff,
+        family=family,
+        values={"narrative_what_happened": "They rang +358 40 765 4321 about it."},
+    )
     objects = {
+        "interview": interview,
         "family": family,
         "consent": consent,
         "withdrawal": withdrawal,
@@ -228,6 +255,10 @@ def _form_url(name: str, which: str) -> Callable[[Personas], str]:
     return lambda personas: reverse(name, args=[case_objects(personas)[which].pk])  # type: ignore[attr-defined]
 
 
+def _interview_url(name: str) -> Callable[[Personas], str]:
+    return lambda personas: reverse(name, args=[case_objects(personas)["interview"].code])  # type: ignore[attr-defined]
+
+
 URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
     "family_detail": _family_url("family_detail"),
     "identity_view": _family_url("identity_view"),
@@ -237,6 +268,15 @@ URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
     "consent_withdraw": _family_url("consent_withdraw", "consent"),
     "withdrawal_receipt": _family_url("withdrawal_receipt", "consent", "withdrawal"),
     "consent_evidence": _family_url("consent_evidence", "consent"),
+    "interview_new": _family_url("interview_new"),
+    "interview_detail": _interview_url("interview_detail"),
+    "interview_edit": _interview_url("interview_edit"),
+    "interview_confirm_findings": _interview_url("interview_confirm_findings"),
+    "interview_redact_finding": _interview_url("interview_redact_finding"),
+    "interview_submit": _interview_url("interview_submit"),
+    "interview_lock": _interview_url("interview_lock"),
+    "interview_unlock": _interview_url("interview_unlock"),
+    "interview_history": _interview_url("interview_history"),
     "consent_form_detail": _form_url("consent_form_detail", "published"),
     "consent_form_edit": _form_url("consent_form_edit", "draft"),
     "consent_form_publish": _form_url("consent_form_publish", "draft"),

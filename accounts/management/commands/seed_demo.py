@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_accounts
-from casestudies.demo import seed_families
+from accounts.models import User
+from casestudies.demo import seed_consent_forms, seed_families
+from casestudies.demo_interviews import seed_interviews
 
 
 class Command(BaseCommand):
@@ -16,6 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = seed_accounts()
         families = seed_families()
+        interviews = seed_interviews(
+            seed_consent_forms(User.objects.get(email="admin@demo.invalid"))
+        )
         self.stdout.write("Demo accounts (synthetic; passwords are for the demo only):")
         for account in accounts:
             where = f" at {account.centre_code}" if account.centre_code else ""
@@ -23,7 +28,10 @@ class Command(BaseCommand):
                 f"  {account.role.value:<10}{where:<8} {account.email:<34} "
                 f"password: {account.password}"
             )
-        self.stdout.write(f"Demo families created now: {families} (consent forms in en, fi, sv).")
+        self.stdout.write(
+            f"Demo families created now: {families + interviews}, interviews: {interviews} "
+            "(consent forms in en, fi, sv)."
+        )
         self.stdout.write(
             "Second factor: run `.venv/bin/python manage.py demo_otp EMAIL` for the current code."
         )
