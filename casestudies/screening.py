@@ -160,12 +160,15 @@ _PHONE = re.compile(
 )
 _DATE_SHAPE = re.compile(r"\d{1,2}[-/ ]\d{1,2}[-/ ]\d{2,4}")
 _SE_NUMBER_SHAPE = re.compile(r"\d{6}[-+]\d{4}")
+# The "nothing before" check sits after the first character (\d(?<!\w\d)) rather than in front:
+# then the regex engine can skip ahead to candidate characters, about twice as fast.
 _FI_IDENTITY = re.compile(
-    r"(?<![\w+-])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?!\w)", re.IGNORECASE
+    r"(\d(?<![\w+-]\d)\d)(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?!\w)", re.IGNORECASE
 )
-_SE_PERSONAL = re.compile(r"(?<![\w+-])(?:(1[89]|20)(\d{6})([-+]?)|(\d{6})([-+]))(\d{4})(?![\w-])")
-_IE_PPSN = re.compile(r"(?<!\w)(\d{7})([A-W])([A-IW]?)(?!\w)", re.IGNORECASE)
-_IBAN = re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?!\w)")
+# YYMMDD-XXXX (also +), or YYYYMMDD-XXXX with or without the separator.
+_SE_PERSONAL = re.compile(r"\d(?<![\w+-]\d)(?:\d{7}[-+]?|\d{5}[-+])\d{4}(?![\w-])")
+_IE_PPSN = re.compile(r"(\d(?<!\w\d)\d{6})([A-W])([A-IW]?)(?!\w)", re.IGNORECASE)
+_IBAN = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?!\w)")
 _URL_TLDS = "fi|se|ie|ax|eu|uk|com|org|net|info|io|gov|edu|no|dk|ee|de|me|tv|gg|app|xyz|onion|chat"
 _URL = re.compile(
     r"(?<![\w@.-])(?:"
@@ -210,15 +213,22 @@ def _luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _se_parts(number: str) -> tuple[str, str]:
+    """(century or "", the 10 digits YYMMDDXXXX) of a Swedish personal number."""
+    digits = re.sub(r"\D", "", number)
+    return (digits[:2], digits[2:]) if len(digits) == 12 else ("", digits)
+
+
 def _se_personal_valid(match: re.Match[str]) -> bool:
-    century, long_date, _long_sign, short_date, _short_sign, serial = match.groups()
-    yymmdd = long_date or short_date
-    month, day = int(yymmdd[2:4]), int(yymmdd[4:6])
+    century, digits = _se_parts(match.group())
+    if century not in ("", "18", "19", "20"):
+        return False
+    month, day = int(digits[2:4]), int(digits[4:6])
     # Coordination numbers (samordningsnummer) add 60 to the day.
     day = day - 60 if day > 60 else day
     # The 10-digit form leaves the century open: any leap year lets 29 February through.
-    year = int(century + yymmdd[:2]) if century else 2000
-    return _valid_date(year, month, day) and _luhn_valid(yymmdd + serial)
+    year = int(century + digits[:2]) if century else 2000
+    return _valid_date(year, month, day) and _luhn_valid(digits)
 
 
 def _ppsn_valid(match: re.Match[str]) -> bool:
@@ -242,6 +252,8 @@ _Hit = tuple[str, int, int]
 
 
 def _emails(text: str) -> Iterator[_Hit]:
+    if "@" not in text:
+        return
     for match in _EMAIL.finditer(text):
         yield "email", match.start(), match.end()
 
@@ -300,6 +312,8 @@ def _urls(text: str) -> Iterator[_Hit]:
 
 
 def _handles(text: str) -> Iterator[_Hit]:
+    if "@" not in text:
+        return
     for match in _HANDLE.finditer(text):
         handle = match.group(1)
         if any(char.isalpha() or char == "_" for char in handle):
@@ -536,11 +550,11 @@ def _vault_value_forms(raw: str) -> list[_Form]:
             return [_Form(re.escape(value)), _Form(re.escape(local))]
         return [_Form(re.escape(value))]
     if _is_identity_code(value):
-        se = _SE_PERSONAL.fullmatch(value)
-        if se:
-            yymmdd = se.group(2) or se.group(4)
-            century = f"(?:{se.group(1)})?" if se.group(1) else r"(?:1[89]|20)?"
-            return [_Form(century + re.escape(yymmdd) + "[-+]?" + re.escape(se.group(6)))]
+        if _SE_PERSONAL.fullmatch(value):
+            # Written with or without the century and the separator: 19811218-9876, 8112189876.
+            century, digits = _se_parts(value)
+            century_pattern = f"(?:{century})?" if century else r"(?:1[89]|20)?"
+            return [_Form(f"{century_pattern}{digits[:6]}[-+]?{digits[6:]}")]
         return [_Form(re.escape(value))]
     if _is_phone(value):
         return [_Form(_phone_pattern(value))]
