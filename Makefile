@@ -31,6 +31,10 @@ demo: install-app
 	DJANGO_ENV=dev $(BIN)/python manage.py seed_demo
 	DJANGO_ENV=dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+## A Celery worker with beat for development (needs Redis: CELERY_BROKER_URL=redis://127.0.0.1:6379/0).
+worker: install-app
+	DJANGO_ENV=dev CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2
+
 ## The whole suite plus lint and type checks. Uses PostgreSQL when DATABASE_URL points at one.
 test: install lint typecheck pytest
 

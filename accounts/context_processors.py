@@ -13,10 +13,16 @@ from accounts.models import Role
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_verified(user):
-        return {"nav_roles": frozenset(), "is_admin": False, "has_case_role": False}
+        return {
+            "nav_roles": frozenset(),
+            "is_admin": False,
+            "has_case_role": False,
+            "is_dpo": False,
+        }
     roles = roles_of(user)
     return {
         "nav_roles": roles,
         "is_admin": Role.ADMIN in roles,
         "has_case_role": bool(roles & {Role.STAFF, Role.LEAD}),
+        "is_dpo": Role.DPO in roles,
     }

@@ -55,6 +55,12 @@ class AuditAction(models.TextChoices):
     INTERVIEW_VIEWED = "interview.viewed", _("Interview opened")
     INTERVIEW_LISTED = "interview.listed", _("Interviews listed")
     INTERVIEW_HISTORY_VIEWED = "interview.history_viewed", _("Interview history opened")
+    FAMILY_ANONYMISED = "family.anonymised", _("Family anonymised")
+    FAMILY_ERASED = "family.erased", _("Family erased")
+    CONSENT_EXPIRED = "consent.expired", _("Consent expired (retention period over)")
+    LEGAL_HOLD_SET = "family.legal_hold_set", _("Legal hold set")
+    LEGAL_HOLD_RELEASED = "family.legal_hold_released", _("Legal hold released")
+    RETENTION_SWEEP = "retention.sweep", _("Retention sweep ran")
 
 
 class AuditEvent(models.Model):

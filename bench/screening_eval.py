@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from casestudies.screening import screen_text  # noqa: E402 - needs the path set above
+from casestudies.screening import screen_text
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ SAMPLES = (
     Sample(
         "sv",
         "Målet B 1234-24 avgjordes efter två år. Pappans personnummer 19811218-9876 stod i domen "
-        "och hans mejl var pappa.l@example.se. Skolan (årskurs 7) agerade först efter 1–6 månader.",
+        "och hans mejl var pappa.l@example.se. Skolan (årskurs 7) agerade först efter "
+        "1\u20136 månader.",
         ("B 1234-24", "Erik Lindqvist"),
         ("B 1234-24", "19811218-9876", "pappa.l@example.se"),
     ),
@@ -120,8 +121,13 @@ SAMPLES = (
         "Niamh Kelly's daughter used tiktok.com/@niamhsgirl to post. The offender wrote from "
         "www.example.com/u/kelly and niamh.k@example.ie. Will Byrne, her uncle, reported it.",
         ("Niamh Kelly", "Will Byrne"),
-        ("Niamh Kelly's", "tiktok.com/@niamhsgirl", "www.example.com/u/kelly",
-         "niamh.k@example.ie", "Will Byrne"),
+        (
+            "Niamh Kelly's",
+            "tiktok.com/@niamhsgirl",
+            "www.example.com/u/kelly",
+            "niamh.k@example.ie",
+            "Will Byrne",
+        ),
     ),
     Sample(
         "en",
@@ -142,30 +148,40 @@ SAMPLES = (
 
 def evaluate() -> None:
     total = Counter[str]()
-    print(f"{'#':>2} lang found missed false-alarms")
+    print(f"{'#':>2} lang found missed partial false-alarms")
     for number, sample in enumerate(SAMPLES, start=1):
         findings = screen_text(sample.narrative, vault_values=sample.vault_values)
         found = Counter(finding.text for finding in findings)
         expected = Counter(sample.expected)
         hits, missed, extra = found & expected, expected - found, found - expected
+        # A hit inside a missed planted value ("otto" of a spelled-out e-mail) is partial.
+        partial = Counter(text for text in extra.elements() if any(text in miss for miss in missed))
+        false_alarms = extra - partial
         total.update(
-            hits=hits.total(), missed=missed.total(), extra=extra.total(), planted=expected.total()
+            hits=hits.total(),
+            missed=missed.total(),
+            partial=partial.total(),
+            false_alarms=false_alarms.total(),
+            planted=expected.total(),
         )
         print(
             f"{number:>2} {sample.language:>4} {hits.total():>5} {missed.total():>6} "
-            f"{extra.total():>12}"
+            f"{partial.total():>7} {false_alarms.total():>12}"
         )
+        kinds = {finding.text: finding.kind for finding in findings}
         for text in missed.elements():
             print(f"        missed: {text!r}")
-        for text in extra.elements():
-            kind = next(finding.kind for finding in findings if finding.text == text)
-            print(f"        false alarm: {text!r} ({kind})")
+        for text in partial.elements():
+            print(f"        partial: {text!r} ({kinds[text]})")
+        for text in false_alarms.elements():
+            print(f"        false alarm: {text!r} ({kinds[text]})")
     recall = total["hits"] / total["planted"]
-    flagged = total["hits"] + total["extra"]
+    flagged = total["hits"] + total["false_alarms"]
     precision = total["hits"] / flagged if flagged else 1.0
     print(
-        f"\nplanted {total['planted']}, found {total['hits']}, missed {total['missed']}, "
-        f"false alarms {total['extra']}; recall {recall:.1%}, precision {precision:.1%}"
+        f"\nplanted {total['planted']}, found {total['hits']}, missed {total['missed']} "
+        f"(with {total['partial']} partial hits inside them), false alarms "
+        f"{total['false_alarms']}; recall {recall:.1%}, precision {precision:.1%}"
     )
 
 

@@ -19,6 +19,12 @@ classify(
         "status": FieldSpec(OTHER, "active, anonymised or erased"),
         "removal_requested_at": FieldSpec(OTHER, "time anonymisation or erasure was requested"),
         "removal_mode": FieldSpec(OTHER, "anonymise or erase"),
+        "country": FieldSpec(OTHER, "country of the centre (what research sees)"),
+        "anonymising_since": FieldSpec(OTHER, "time the scrubbing step finished"),
+        "anonymised_at": FieldSpec(OTHER, "time the family was anonymised or erased"),
+        "anonymisation_report": FieldSpec(OTHER, "counts of scrubbed rows and patterns"),
+        "legal_hold_reason": FieldSpec(SENS, "why a DPO paused anonymisation"),
+        "legal_hold_since": FieldSpec(OTHER, "time the legal hold was set"),
     },
 )
 classify(

@@ -152,7 +152,7 @@ def _progress(interview: Interview | None) -> tuple[int, int]:
 @with_family
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest, family: Family) -> HttpResponse:
-    form = InterviewForm(request.POST or None, country=family.centre.country)
+    form = InterviewForm(request.POST or None, country=family.country)
     if request.method == "POST" and form.is_valid():
         try:
             interview = interview_create(
@@ -190,7 +190,7 @@ def interview_edit(request: HttpRequest, interview: Interview) -> HttpResponse:
         messages.error(request, text)
         return redirect("interview_detail", code=interview.code)
     if request.method == "POST":
-        form = InterviewForm(request.POST, country=family.centre.country, interview=interview)
+        form = InterviewForm(request.POST, country=family.country, interview=interview)
         if form.is_valid():
             expected = form.cleaned_data.get("revision") or 0
             try:
@@ -212,7 +212,7 @@ def interview_edit(request: HttpRequest, interview: Interview) -> HttpResponse:
     else:
         form = InterviewForm(
             initial=InterviewForm.initial_from(interview),
-            country=family.centre.country,
+            country=family.country,
             interview=interview,
         )
     return render(
@@ -244,7 +244,7 @@ def _conflict(request: HttpRequest, form: InterviewForm, current: Interview) -> 
     # deliberate overwrite after reading the other version.
     data = request.POST.copy()
     data["revision"] = str(current.revision)
-    merged = InterviewForm(data, country=current.family.centre.country, interview=current)
+    merged = InterviewForm(data, country=current.family.country, interview=current)
     merged.is_valid()
     return render(
         request,
@@ -298,7 +298,7 @@ def _highlight(text: str, findings: list[FieldFinding]) -> SafeString:
 def _answers(interview: Interview) -> list[dict[str, Any]]:
     language = (get_language() or "en")[:2]
     labels: dict[tuple[str, str], str] = {
-        (term.vocabulary, term.code): term.label(language, interview.family.centre.country)
+        (term.vocabulary, term.code): term.label(language, interview.family.country)
         for term in VocabularyTerm.objects.all()
     }
     sections = []

@@ -26,6 +26,7 @@ def new_family_code(centre: Centre) -> str:
 
 class FamilyStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
+    ANONYMISING = "anonymising", _("Being anonymised")
     ANONYMISED = "anonymised", _("Anonymised")
     ERASED = "erased", _("Erased")
 
@@ -55,9 +56,16 @@ class FamilyQuerySet(models.QuerySet["Family"]):
 
 class Family(models.Model):
     code = models.CharField(_("family code"), max_length=16, unique=True, editable=False)
+    # Anonymisation generalises the centre to its country: centre becomes empty, country stays.
     centre = models.ForeignKey(
-        Centre, on_delete=models.PROTECT, related_name="families", verbose_name=_("centre")
+        Centre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="families",
+        verbose_name=_("centre"),
     )
+    country = models.CharField(_("country"), max_length=2, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -69,6 +77,12 @@ class Family(models.Model):
     # waits for the anonymisation task, which erases or anonymises as the consent form promised.
     removal_requested_at = models.DateTimeField(null=True, blank=True)
     removal_mode = models.CharField(max_length=16, choices=RemovalMode.choices, blank=True)
+    anonymising_since = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Counts from the scrubbing step, carried to the proof entry written when the key is gone.
+    anonymisation_report = models.JSONField(default=dict, blank=True)
+    legal_hold_reason = models.TextField(blank=True)
+    legal_hold_since = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = FamilyQuerySet.as_manager()
@@ -90,6 +104,10 @@ class Family(models.Model):
     @property
     def awaiting_removal(self) -> bool:
         return self.status == FamilyStatus.ACTIVE and self.removal_requested_at is not None
+
+    @property
+    def on_legal_hold(self) -> bool:
+        return self.legal_hold_since is not None
 
 
 class IdentityVault(models.Model):

@@ -12,8 +12,9 @@ Choices a reviewer should know about:
   -s and the English 's, never from "any suffix": "ainoastaan" and "mikrofoni" stay unflagged.
 - Oblique stems (weak grade "Miko-", "Virtase-") need an ending and at least 4 letters, so
   "anti-" is not "Antti" and "Otto"/"Oton" or "Mäki"/"Mäen" lose their weak-grade forms.
-- Overlapping hits are merged into one finding spanning all of them; the kind is the most
-  specific one in KINDS order (a vault value beats any pattern: it is known to be this family's).
+- Overlapping hits are merged into one finding spanning all of them, of the most specific kind
+  among them: a vault value beats any pattern (it is known to be this family's), checksummed
+  codes beat e-mail, e-mail beats phone, handle and URL.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def _words(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Finding:
+    """One hit: kind is one of KINDS, and text == screened_text[start:end]."""
+
     kind: str
     start: int
     end: int
@@ -103,7 +106,7 @@ _VOWELS = "aeiouyäöå"
 # Finnish case endings, plural forms and colloquial short forms (Mikol, Mikost) that may follow
 # a name stem; a closed list so that ordinary words sharing a prefix with a name stay unflagged.
 _CASE_ENDINGS = _words(
-    "n a ä ta tä na nä ksi ssa ssä sta stä lla llä lta ltä lle tta ttä ine t ten seen hin "
+    "n a ä ta tä na nä ksi ssa ssä sta stä lla llä lta ltä lle tta ttä ine t ten hin "
     "ia iä ja jä ien jen ille illa illä ilta iltä issa issä ista istä ihin iksi ina inä "
     "l lt st ss s"
 )
@@ -371,7 +374,14 @@ _ENDING = (
     f"{_CLITIC_PATTERN}?|{_CLITIC_PATTERN})"
 )
 _POSSESSIVE = f"[{_APOSTROPHES}]s?"  # Swedish Mikkos is a case ending; this is Mikko's, Lars'
-_SUFFIXES = {"optional": f"(?:{_ENDING}|{_POSSESSIVE})?", "required": _ENDING, "none": ""}
+_SUFFIXES = {
+    "optional": f"(?:{_ENDING}|{_POSSESSIVE})?",
+    # Finnish puts -i- between a consonant and a case ending (Erikin, an oblique stem), so a
+    # consonant-final name itself only takes the genitive -s, 's and clitics: not "Erikseen".
+    "consonant": f"(?:s|{_CLITIC_PATTERN}|{_POSSESSIVE})?",
+    "required": _ENDING,
+    "none": "",
+}
 
 
 def _weak_grade(cluster: str, *, surname: bool) -> str | None:
@@ -424,7 +434,7 @@ class _Form:
     """One regex source for a vault value and the endings it may take."""
 
     source: str
-    ending: str = "none"  # "optional" (a name), "required" (an oblique stem) or "none"
+    ending: str = "none"  # a key of _SUFFIXES
     phrase: bool = False  # several words: tried before single words at the same position
     capitalised: bool = False  # a name that is also an ordinary word: needs a capital initial
 
@@ -436,15 +446,14 @@ def _name_part_forms(
     pieces = part.split("-")
     dash = rf"\s*[{re.escape(_DASHES)}]\s*"
     fixed = prefix + "".join(_letters_pattern(piece) + dash for piece in pieces[:-1])
-    return [
-        _Form(
-            fixed + _letters_pattern(stem),
-            "required" if needs_ending else "optional",
-            phrase=phrase,
-            capitalised=capitalised,
+    forms = []
+    for stem, needs_ending in _name_stems(pieces[-1], surname=surname):
+        vowel_final = stem[-1] in _VOWELS
+        ending = "required" if needs_ending else "optional" if vowel_final else "consonant"
+        forms.append(
+            _Form(fixed + _letters_pattern(stem), ending, phrase=phrase, capitalised=capitalised)
         )
-        for stem, needs_ending in _name_stems(pieces[-1], surname=surname)
-    ]
+    return forms
 
 
 def _name_forms(value: str) -> list[_Form]:
@@ -533,7 +542,9 @@ def _is_identity_code(value: str) -> bool:
 
 
 def _is_phone(value: str) -> bool:
-    return bool(re.fullmatch(r"[+\d\s().-]+", value)) and sum(c.isdigit() for c in value) >= 7
+    # A plain digit run without a trunk 0 or country code is more likely a case number.
+    shaped = re.fullmatch(r"[+(]?0?[\d\s().-]+", value) and value.lstrip("(")[:1] in ("+", "0")
+    return bool(shaped) and sum(char.isdigit() for char in value) >= 7
 
 
 _NAME_SHAPE = re.compile(rf"[^\W\d_]+(?:[\s.{_APOSTROPHES}{re.escape(_DASHES)}]+[^\W\d_]+)*\.?")
@@ -574,7 +585,7 @@ def _compile_forms(forms: Sequence[_Form]) -> re.Pattern[str] | None:
     """One regex for many forms: phrases first, and at most a few copies of the ending pattern."""
     groups = []
     for phrase in (True, False):
-        for ending in ("optional", "required", "none"):
+        for ending in _SUFFIXES:
             sources = {
                 form.source for form in forms if (form.phrase, form.ending) == (phrase, ending)
             }
@@ -615,21 +626,17 @@ def _vault_matcher(values: tuple[str, ...]) -> _VaultMatcher:
 
 
 def _merge(hits: Iterable[_Hit], text: str) -> list[Finding]:
-    merged: list[list[str | int]] = []
+    merged: list[_Hit] = []
     for kind, start, end in sorted(hits, key=lambda hit: (hit[1], -hit[2])):
         if end <= start:
             continue
-        if merged and start < int(merged[-1][2]):
-            current = merged[-1]
-            if _RANK[kind] < _RANK[str(current[0])]:
-                current[0] = kind
-            current[2] = max(int(current[2]), end)
+        if merged and start < merged[-1][2]:
+            last_kind, last_start, last_end = merged[-1]
+            best = kind if _RANK[kind] < _RANK[last_kind] else last_kind
+            merged[-1] = (best, last_start, max(last_end, end))
         else:
-            merged.append([kind, start, end])
-    return [
-        Finding(str(kind), int(start), int(end), text[int(start) : int(end)])
-        for kind, start, end in merged
-    ]
+            merged.append((kind, start, end))
+    return [Finding(kind, start, end, text[start:end]) for kind, start, end in merged]
 
 
 def screen_text(text: str, *, vault_values: Sequence[str] = ()) -> list[Finding]:
@@ -683,3 +690,8 @@ def redact(text: str, findings: Sequence[Finding]) -> str:
         cursor = finding.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def forget_compiled_vault_values() -> None:
+    """Drop the cached patterns (they embed identity values); called after anonymisation."""
+    _vault_matcher.cache_clear()

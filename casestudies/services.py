@@ -46,7 +46,10 @@ def family_create(*, actor: User, centre: Centre, identity: Identity) -> Family:
         try:
             with transaction.atomic():
                 family = Family.objects.create(
-                    code=new_family_code(centre), centre=centre, created_by=actor
+                    code=new_family_code(centre),
+                    centre=centre,
+                    country=centre.country,
+                    created_by=actor,
                 )
                 vault = IdentityVault(family=family, key_ref=key_ref)
                 vault.ciphertext = seal(data_key, identity.to_json(), vault.associated_data())

@@ -1,0 +1,7 @@
+"""Project configuration; importing it makes the Celery app available to @shared_task."""
+
+from __future__ import annotations
+
+from config.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("casestudies.urls")),
     path("", include("consent.urls")),
+    path("", include("retention.urls")),
 ]
 
 handler403 = "core.errors.permission_denied"

@@ -45,7 +45,7 @@ class ConsentRecordForm(forms.Form):
 
     consenter_relationship = forms.ChoiceField(
         label=_("Who gave consent (relationship to the child)"),
-        choices=ConsenterRelationship.choices,
+        choices=[("", "—"), *ConsenterRelationship.choices],
     )
     guardian_consent = forms.ChoiceField(
         label=_("Guardian consent for the child's information"),

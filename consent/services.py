@@ -353,6 +353,12 @@ def consent_evidence_open(*, actor: User, consent: ConsentRecord) -> bytes:
     return content
 
 
+def _queue_anonymisation(family_id: int) -> None:
+    from retention.tasks import anonymise_family_task
+
+    anonymise_family_task.delay(family_id)
+
+
 def consent_withdraw(
     *, actor: User, consent: ConsentRecord, purposes: list[str], full: bool, withdrawn_on: date
 ) -> ConsentWithdrawal:
@@ -400,6 +406,10 @@ def consent_withdraw(
             withdrawn_on=withdrawn_on,
             recorded_by=actor,
         )
+        if full:
+            family_id = locked.family_id
+            # Runs after the commit, in the worker (in process in the demo); ids only.
+            transaction.on_commit(lambda: _queue_anonymisation(family_id))
         audit_record(
             actor=actor,
             action=AuditAction.CONSENT_WITHDRAWN,

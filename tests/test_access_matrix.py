@@ -16,7 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, Role
 from accounts.services import invitation_create
+from django.utils import timezone
+
 from casestudies.interview_services import interview_create
+from retention.models import SweepRun
 from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
 from tests.factories import consent_input, draft_form, make_family, published_form
@@ -64,6 +67,13 @@ def case_list_page(get: str, post: str) -> Row:
             **dict.fromkeys((*CASE_PEOPLE, "outsider"), post),
             "anonymous": "login",
         },
+    }
+
+
+def only_dpo(get: str, post: str) -> Row:
+    return {
+        "get": {**dict.fromkeys(VERIFIED, "403"), "dpo": get, "anonymous": "login"},
+        "post": {**dict.fromkeys(VERIFIED, "403"), "dpo": post, "anonymous": "login"},
     }
 
 
@@ -172,6 +182,10 @@ MATRIX: dict[str, Row] = {
     "interview_lock": lead_page("405", "moved"),
     "interview_unlock": lead_page("200", "200"),
     "interview_history": lead_page("200", "405"),
+    # Retention: the DPO only (metadata: family codes and dates).
+    "retention_overview": only_dpo("200", "405"),
+    "retention_hold": only_dpo("405", "404"),
+    "retention_release": only_dpo("405", "404"),
 }
 
 
@@ -228,6 +242,8 @@ def case_objects(personas: Personas) -> dict[str, object]:
         family=family,
         values={"narrative_what_happened": "They rang +358 40 765 4321 about it."},
     )
+    # The sweep has run, so /health/ answers 200 (its 503 cases are tested in tests/core).
+    SweepRun.objects.create(finished_at=timezone.now(), succeeded=True)
     objects = {
         "interview": interview,
         "family": family,
@@ -372,6 +388,7 @@ def test_a_password_alone_reaches_nothing(personas: Personas, name: str) -> None
         for name, row in MATRIX.items()
         if row["get"]["anonymous"] not in {"login"} and name not in {"account_login"}
     }
+    case_objects(personas)
     client = personas.client_for("unverified")
     response = client.get(url_for(name, personas))
     if name in {"two_factor_verify", "account_logout", "set_language", "health"}:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "keystore",
     "consent",
     "casestudies",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fi", _("Finnish")), ("sv", _("Swedish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates in English too (Ireland), instead of Django's US defaults.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Helsinki"
@@ -238,6 +241,20 @@ LOGGING = {
 
 # Lockout is keyed on the account by design (issue #2): an IP lockout would lock out a whole
 # centre behind one NAT address, and rotating IPs cannot reset the per-account count.
+# Celery: Redis as broker and result backend. Without a broker (the demo), tasks run in process.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/Helsinki"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+RETENTION_SWEEP_MAX_AGE = timedelta(hours=25)
+
 # Vault master keys, newest first: "id:base64(32 bytes),id:base64(...)". Never in the database.
 VAULT_MASTER_KEYS = read_secret("VAULT_MASTER_KEYS", default="") or ""
 

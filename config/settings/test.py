@@ -29,3 +29,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not env.st
         **DATABASES["default"],
         "NAME": DATABASES["default"]["NAME"] + "_keystore",
     }
+
+# Tasks run in process unless a test starts a real worker (it changes celery_app.conf itself,
+# because Celery reads its configuration once).
+CELERY_TASK_ALWAYS_EAGER = True

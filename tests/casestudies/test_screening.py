@@ -1,11 +1,13 @@
 """Narrative screening: checksummed identity codes, contact patterns, the family's vault values
 with Finnish inflection, the ordinary words that must stay unflagged, and redaction.
 
-All names, numbers and addresses are invented; identity codes use the 900-999 test serials.
+All names, numbers and addresses are invented; identity codes use the 900-999 test serials,
+besides the published documentation examples pinned in the first test.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -62,8 +64,8 @@ def test_helpers_agree_with_published_examples():
     assert iban("GB", "WEST12345698765432") == "GB82WEST12345698765432"
 
 
-def kinds_and_texts(text: str, **kwargs: object) -> list[tuple[str, str]]:
-    return [(finding.kind, finding.text) for finding in screen_text(text, **kwargs)]  # type: ignore[arg-type]
+def kinds_and_texts(text: str, vault_values: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    return [(f.kind, f.text) for f in screen_text(text, vault_values=vault_values)]
 
 
 def only(text: str, kind: str, expected: str, vault_values: tuple[str, ...] = ()) -> None:
@@ -129,7 +131,7 @@ def test_it_finds_swedish_personal_numbers_that_pass_luhn(number):
 )
 def test_it_ignores_swedish_personal_numbers_that_fail(number):
     # The last one passes Luhn but the 10-digit form needs its separator.
-    assert [f for f in screen_text(f"Numret {number} stämmer inte.") if f.kind != "phone"] == []
+    assert screen_text(f"Numret {number} stämmer inte.") == []
 
 
 PPSNS = [ppsn("1234567"), ppsn("9876543"), ppsn("1234567", "A"), ppsn("9876543", "W")]
@@ -166,14 +168,14 @@ def test_it_finds_ibans_that_pass_mod_97(number):
     "number", ["FI2112345600000786", "FI22 1234 5600 0007 85", "GB82 WEST 1234 5698 7654 33"]
 )
 def test_it_ignores_ibans_that_fail_mod_97(number):
-    assert [f for f in screen_text(f"Konto {number}.") if f.kind == "iban"] == []
+    assert screen_text(f"Konto {number}.") == []
 
 
 # ------------------------------------------------------------------ contact patterns
 
 
 @pytest.mark.parametrize(
-    "text, kind, expected",
+    ("text", "kind", "expected"),
     [
         ("Sähköposti aino.v77@example.fi.", "email", "aino.v77@example.fi"),
         ("Mail: first+tag@mail.example.co.uk, thanks", "email", "first+tag@mail.example.co.uk"),
@@ -189,7 +191,11 @@ def test_it_ignores_ibans_that_fail_mod_97(number):
         ("Ring +46 70 123 45 67 nu", "phone", "+46 70 123 45 67"),
         ("Ring 070-123 45 67 nu", "phone", "070-123 45 67"),
         ("Ring 0046 70 123 45 67", "phone", "0046 70 123 45 67"),
-        ("Hän lähetti linkin https://example.com/chat?id=42.", "url", "https://example.com/chat?id=42"),
+        (
+            "Hän lähetti linkin https://example.com/chat?id=42.",
+            "url",
+            "https://example.com/chat?id=42",
+        ),
         ("Sivu (http://example.org/a_(b)) oli", "url", "http://example.org/a_(b)"),
         ("Katso www.example.com.", "url", "www.example.com"),
         ("Se oli example.fi/some/path, sanoi hän", "url", "example.fi/some/path"),
@@ -243,9 +249,9 @@ NEGATIVES = [
     # numbers, dates, times, durations, school classes, pages
     "vuonna 2024",
     "6-12 kuukautta",
-    "6–12 months",
-    "0–6 years",
-    "1–2 vuotta",
+    "6\u201312 months",
+    "0\u20136 years",
+    "1\u20132 vuotta",
     "klo 14.30",
     "kl. 14:30",
     "klo 8-16",
@@ -339,10 +345,20 @@ INFLECTED = [
     ("Anna-Liisa Mäkinen", "Mäkisen"),
     ("Hans Berg", "Hans"),
     ("Antti Laine", "Laineen"),
+    # consonant gradation in surnames that are also nouns (capitalised, see COMMON_WORD_NAMES)
+    ("Kalle Ranta", "Rannan"),  # nt -> nn
+    ("Kalle Virta", "Virran"),  # rt -> rr
+    ("Kalle Lampi", "Lammen"),  # mp -> mm, and the e-stem
+    ("Kalle Honka", "Hongan"),  # nk -> ng
+    ("Kalle Lehto", "Lehdon"),  # ht -> hd
+    ("Kalle Mäki", "Mäkeä"),  # e-stem, strong grade
+    ("Lars Berg", "Lars'"),
+    ("Mary O'Brien", "O'Brien's"),
+    ("Kai Mäkelä", "Kain"),
 ]
 
 
-@pytest.mark.parametrize("value, word", INFLECTED)
+@pytest.mark.parametrize(("value", "word"), INFLECTED)
 def test_it_finds_the_familys_names_in_inflected_forms(value, word):
     only(f"Sitten {word} kertoi kaiken.", "vault_value", word, (value,))
 
@@ -352,7 +368,7 @@ def test_a_full_name_is_one_finding_even_with_an_inflected_surname():
 
 
 @pytest.mark.parametrize(
-    "value, text",
+    ("value", "text"),
     [
         ("Aino Virtanen", "Se oli ainoa keino."),  # Aino: "ainoa" (only) is an ordinary word
         ("Aino Virtanen", "Ei ainoakaan viesti."),
@@ -366,6 +382,7 @@ def test_a_full_name_is_one_finding_even_with_an_inflected_surname():
         ("Matti", "Vi pluggade matten."),  # Swedish "the maths", not an e-stem of Matti
         ("Ida", "The idea was good."),
         ("Eva", "We had to evacuate."),
+        ("Erik Lindqvist", "Kysy jokaisesta erikseen."),  # "separately", not Erik + ending
     ],
 )
 def test_it_does_not_flag_ordinary_words_that_look_like_the_familys_names(value, text):
@@ -396,7 +413,7 @@ def test_only_name_parts_of_three_letters_or_more_match_alone():
 
 
 @pytest.mark.parametrize(
-    "value, text, expected",
+    ("value", "text", "expected"),
     [
         ("shadow_fox77", "Käyttäjä (shadow_fox77) kirjoitti.", "shadow_fox77"),
         ("shadow_fox77", "Viestit tulivat tililtä shadow_fox77:lta.", "shadow_fox77"),
@@ -409,16 +426,15 @@ def test_only_name_parts_of_three_letters_or_more_match_alone():
         ("Koivukuja 3 B 14, 00100 Helsinki", "Asumme Koivukuja 3 B 14:ssä", "Koivukuja 3 B 14"),
         ("+358 40 123 4567", "Numero oli 040 1234 567.", "040 1234 567"),
         ("aino.v77@example.fi", "Tunnus aino.v77 Snapchatissa", "aino.v77"),
+        ("12345678", "PULSE incident 12345678 was logged", "12345678"),
     ],
 )
-def test_it_finds_usernames_case_numbers_and_contact_details_from_the_vault(
-    value, text, expected
-):
+def test_it_finds_usernames_case_numbers_and_contact_details_from_the_vault(value, text, expected):
     only(text, "vault_value", expected, (value,))
 
 
 @pytest.mark.parametrize(
-    "value, text",
+    ("value", "text"),
     [
         ("shadow_fox77", "Tili shadow_fox777 oli eri."),
         ("shadow_fox77", "Tili xshadow_fox77 oli eri."),
@@ -479,7 +495,7 @@ def test_findings_are_sorted_and_never_overlap():
     )
     found = screen_text(text, vault_values=FAMILY)
     assert [f.start for f in found] == sorted(f.start for f in found)
-    assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
     assert all(text[f.start : f.end] == f.text and f.kind in KINDS for f in found)
 
 
@@ -487,7 +503,7 @@ def test_findings_are_sorted_and_never_overlap():
 
 
 @pytest.mark.parametrize(
-    "text, vault_values, expected",
+    ("text", "vault_values", "expected"),
     [
         ("Mikon puhelin on 040 123 4567.", FAMILY, "[name] puhelin on [phone]."),
         ("Kirjoita a.b@example.fi", (), "Kirjoita [email]"),
@@ -499,6 +515,8 @@ def test_findings_are_sorted_and_never_overlap():
         ("Tili @kissa_kuu.", (), "Tili [handle]."),
         ("Tili shadow_fox77:lta.", FAMILY, "Tili [handle]:lta."),
         ("Juttu 5710/R/12345/24.", FAMILY, "Juttu [case number]."),
+        ("PULSE 12345678 logged", ("12345678",), "PULSE [case number] logged"),
+        ("Ring +46 70 123 45 67", ("070-123 45 67",), "Ring [phone]"),
         ("Kotona Koivukuja 3 B 14.", ("Koivukuja 3 B 14",), "Kotona [address]."),
         ("Mikko Virtasen luona.", FAMILY, "[name] luona."),
         ("Mikko's phone.", FAMILY, "[name] phone."),
@@ -548,7 +566,7 @@ IE_PPSN = ppsn("9876543", "W")
 
 NARRATIVE = f"""
 Äiti kertoi, että Aino oli 13-vuotias, kun hän sai ensimmäisen viestin. Ainon isä Mikko
-huomasi puhelimen vasta kuuden kuukauden päästä (6–12 kuukautta ilmoituksesta). Viestit tulivat
+huomasi puhelimen vasta kuuden kuukauden päästä (6\u201312 kuukautta ilmoituksesta). Viestit tulivat
 käyttäjältä dark_wolf_88, ja poliisi kirjasi asian numerolla 5710/R/12345/24. Mikolle soitettiin
 numeroon 040 1234 567 vasta 12.3.2024 klo 14.30. Ainoa asia, joka auttoi, oli vertaistuki.
 Lapsen tunnus {FI_CHILD_CODE} oli väärin lomakkeella, sivu 12.
@@ -557,7 +575,7 @@ Mamman berättade att mål B 1234-24 tog två år. Pappans personnummer {SE_NUMB
 domen, och hans mejl var pappa.v@example.se. Skolan (årskurs 7) hjälpte till.
 
 The offender's account @dark_wolf_88 also used www.example.com/chat. Seán's PPSN {IE_PPSN}
-was on a letter from 2023. Aino's mother rang +353 87 123 4567 in 1–2 weeks.
+was on a letter from 2023. Aino's mother rang +353 87 123 4567 in 1\u20132 weeks.
 """
 
 PLANTED = [
@@ -588,7 +606,9 @@ def test_a_multilingual_narrative_yields_every_planted_value_and_nothing_else():
     redacted = redact(NARRATIVE, found)
     for value in ("Mikko", "dark_wolf_88", FI_CHILD_CODE, SE_NUMBER, IE_PPSN, "example.se"):
         assert value not in redacted
-    assert "vertaistuki" in redacted and "årskurs 7" in redacted and "2023" in redacted
+    assert "vertaistuki" in redacted
+    assert "årskurs 7" in redacted
+    assert "2023" in redacted
 
 
 def test_screening_without_vault_values_finds_only_patterns():

@@ -10,6 +10,7 @@ from accounts.demo import seed_accounts
 from accounts.models import User
 from casestudies.demo import seed_consent_forms, seed_families
 from casestudies.demo_interviews import seed_interviews
+from retention.services import retention_sweep
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 f"  {account.role.value:<10}{where:<8} {account.email:<34} "
                 f"password: {account.password}"
             )
+        # A first sweep, so /health/ reports the retention machinery as running.
+        retention_sweep()
         self.stdout.write(
             f"Demo families created now: {families + interviews}, interviews: {interviews} "
             "(consent forms in en, fi, sv)."
