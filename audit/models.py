@@ -61,6 +61,30 @@ class AuditAction(models.TextChoices):
     LEGAL_HOLD_SET = "family.legal_hold_set", _("Legal hold set")
     LEGAL_HOLD_RELEASED = "family.legal_hold_released", _("Legal hold released")
     RETENTION_SWEEP = "retention.sweep", _("Retention sweep ran")
+    # The DPO's workspace
+    CHECKPOINT_SIGNED = "audit.checkpoint_signed", _("Audit checkpoint signed")
+    CHAIN_VERIFIED = "audit.verified", _("Audit chain verified")
+    TRAIL_SEARCHED = "audit.trail_searched", _("Audit trail searched")
+    TRAIL_EXPORTED = "audit.trail_exported", _("Audit trail exported")
+    ACCESS_DENIED = "access.denied", _("Access denied")
+    ALERT_RAISED = "alert.raised", _("Unusual access detected")
+    ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Unusual-access alert acknowledged")
+    REQUEST_REGISTERED = "dsr.registered", _("Data-subject request registered")
+    REQUEST_UPDATED = "dsr.updated", _("Data-subject request updated")
+    REQUEST_EXTENDED = "dsr.extended", _("Data-subject request deadline extended")
+    REQUEST_CLOSED = "dsr.closed", _("Data-subject request closed")
+    REQUEST_BUNDLE_GENERATED = "dsr.bundle_generated", _("Access bundle generated")
+    REQUEST_BUNDLE_DOWNLOADED = "dsr.bundle_downloaded", _("Access bundle downloaded")
+    REQUEST_ERASURE_REFUSED = "dsr.erasure_refused", _("Erasure refused (research exemption)")
+    # Research
+    PROJECT_CREATED = "research.project_created", _("Research project created")
+    PROJECT_UPDATED = "research.project_updated", _("Research project updated")
+    PROJECT_MEMBER_ADDED = "research.member_added", _("Researcher added to a project")
+    PROJECT_MEMBER_REMOVED = "research.member_removed", _("Researcher removed from a project")
+    RESEARCH_PAGE_VIEWED = "research.page_viewed", _("Research page viewed")
+    RESEARCH_EXPORT_REQUESTED = "research.export_requested", _("Research export requested")
+    RESEARCH_EXPORT_BUILT = "research.export_built", _("Research export built")
+    RESEARCH_EXPORT_DOWNLOADED = "research.export_downloaded", _("Research export downloaded")
 
 
 class AuditEvent(models.Model):

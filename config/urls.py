@@ -28,6 +28,10 @@ urlpatterns = [
     path("", include("casestudies.urls")),
     path("", include("consent.urls")),
     path("", include("retention.urls")),
+    path("", include("dpo.urls")),
+    path("", include("alerts.urls")),
+    path("", include("subject_requests.urls")),
+    path("", include("research.urls")),
 ]
 
 handler403 = "core.errors.permission_denied"

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "consent",
     "casestudies",
     "retention",
+    "dpo",
+    "alerts",
+    "subject_requests",
+    "research",
 ]
 
 MIDDLEWARE = [
