@@ -42,6 +42,7 @@ def canonical_payload(
     target_id: str,
     reason: str,
     details: dict[str, Any],
+    family_code: str = "",
 ) -> bytes:
     payload = {
         "sequence": sequence,
@@ -54,6 +55,9 @@ def canonical_payload(
         "reason": reason,
         "details": details,
     }
+    if family_code:
+        # Only when set, so entries written before the column existed hash as they did.
+        payload["family_code"] = family_code
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -19,6 +19,7 @@ classify(
         "target_id": FieldSpec(OTHER, "pseudonymous id of the object acted on"),
         "reason": FieldSpec(FieldClass.SENSITIVE, "reason given by the actor"),
         "details": FieldSpec(OTHER, "counts and ids; secret-looking keys masked"),
+        "family_code": FieldSpec(OTHER, "pseudonymous code of the family concerned"),
         "previous_hash": FieldSpec(OTHER, "hash of the previous entry"),
         "entry_hash": FieldSpec(OTHER, "hash of this entry"),
     },
@@ -29,5 +30,34 @@ classify(
         "id": FieldSpec(OTHER, "always 1"),
         "sequence": FieldSpec(OTHER, "sequence of the newest entry"),
         "entry_hash": FieldSpec(OTHER, "hash of the newest entry"),
+    },
+)
+classify(
+    "audit.AuditCheckpoint",
+    {
+        "id": FieldSpec(OTHER, "row id"),
+        "sequence": FieldSpec(OTHER, "sequence of the chain head signed"),
+        "entry_hash": FieldSpec(OTHER, "hash of the chain head signed"),
+        "signed_at": FieldSpec(OTHER, "time of signing"),
+        "key_id": FieldSpec(OTHER, "fingerprint of the signing key"),
+        "signature": FieldSpec(OTHER, "Ed25519 signature"),
+    },
+)
+classify(
+    "audit.VerificationRun",
+    {
+        name: FieldSpec(OTHER, name.replace("_", " "))
+        for name in (
+            "id",
+            "requested_by_id",
+            "started_at",
+            "finished_at",
+            "total",
+            "checked",
+            "checkpoints_checked",
+            "ok",
+            "first_bad_sequence",
+            "problem",
+        )
     },
 )

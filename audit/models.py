@@ -100,12 +100,19 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The family an entry concerns (its pseudonymous code), for the DPO's family trail; part of
+    # the hashed payload whenever it is set.
+    family_code = models.CharField(max_length=16, blank=True, db_index=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering: ClassVar = ["sequence"]
-        indexes: ClassVar = [models.Index(fields=["target_type", "target_id"])]
+        indexes: ClassVar = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor_id", "sequence"]),
+            models.Index(fields=["action", "sequence"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
@@ -125,3 +132,40 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head at #{self.sequence}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain head: sequence, hash and time (Ed25519, key outside the
+    database). Verification checks the signature and that the chain still passes through it."""
+
+    sequence = models.BigIntegerField(db_index=True)
+    entry_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering: ClassVar = ["-sequence", "-signed_at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.sequence}"
+
+
+class VerificationRun(models.Model):
+    """One run of the chain verification (a background task), with its progress and result."""
+
+    requested_by_id = models.BigIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.BigIntegerField(default=0)
+    checked = models.BigIntegerField(default=0)
+    checkpoints_checked = models.PositiveIntegerField(default=0)
+    ok = models.BooleanField(null=True)
+    first_bad_sequence = models.BigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"verification at {self.started_at:%Y-%m-%d %H:%M}"

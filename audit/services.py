@@ -27,6 +27,19 @@ def _normalise_details(details: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(masked, sort_keys=True, default=str))
 
 
+def _family_code_of(
+    target: models.Model | None, target_type: str, target_id: str, details: dict[str, Any] | None
+) -> str:
+    """The family an entry is about: the family itself, or whatever belongs to one."""
+    if target_type == "casestudies.family":
+        return target_id
+    family = getattr(target, "family", None) if target is not None else None
+    code = getattr(family, "code", "")
+    if code:
+        return str(code)
+    return str((details or {}).get("family", ""))
+
+
 def audit_record(
     *,
     actor: Any,
@@ -36,6 +49,7 @@ def audit_record(
     target_id: str | int = "",
     reason: str = "",
     details: dict[str, Any] | None = None,
+    family_code: str = "",
 ) -> AuditEvent:
     """Append one entry inside the caller's transaction (a savepoint if one is open).
 
@@ -45,6 +59,7 @@ def audit_record(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
+    family_code = family_code or _family_code_of(target, target_type, str(target_id), details)
     actor_id, actor_label = _actor_fields(actor)
     clean_details = _normalise_details(details)
     with transaction.atomic():
@@ -68,6 +83,7 @@ def audit_record(
             target_id=str(target_id),
             reason=reason,
             details=clean_details,
+            family_code=family_code,
         )
         digest = entry_hash(head.entry_hash, payload)
         event = AuditEvent.objects.create(
@@ -80,6 +96,7 @@ def audit_record(
             target_id=str(target_id),
             reason=reason,
             details=clean_details,
+            family_code=family_code,
             previous_hash=head.entry_hash,
             entry_hash=digest,
         )

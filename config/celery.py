@@ -23,4 +23,12 @@ app.conf.beat_schedule = {
         # 02:30 in Helsinki (CELERY_TIMEZONE), when nobody is entering interviews.
         "schedule": crontab(hour=2, minute=30),
     },
+    "alerts-detect-every-10-minutes": {
+        "task": "alerts.tasks.alerts_detect_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "audit-checkpoint-hourly": {
+        "task": "audit.tasks.checkpoint_task",
+        "schedule": crontab(minute=5),
+    },
 }

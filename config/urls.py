@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("retention.urls")),
     path("", include("dpo.urls")),
+    path("", include("dpo.trail_urls")),
     path("", include("alerts.urls")),
     path("", include("subject_requests.urls")),
     path("", include("research.urls")),

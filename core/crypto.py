@@ -102,3 +102,13 @@ def unseal(key: bytes, sealed: bytes, associated_data: bytes) -> bytes:
         return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], associated_data)
     except InvalidTag as error:
         raise DecryptionFailed("ciphertext does not open with this key") from error
+
+
+def ensure_dev_signing_key_file(path: Path) -> str:
+    """Demo/dev only: create a signing key on first run, beside (not inside) the database."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        seed = os.urandom(32)
+        path.write_text(base64.b64encode(seed).decode("ascii") + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

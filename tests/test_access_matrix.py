@@ -19,6 +19,7 @@ from accounts.services import invitation_create
 from django.utils import timezone
 
 from casestudies.interview_services import interview_create
+from audit.checkpoints import checkpoint_create
 from retention.models import SweepRun
 from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
@@ -186,6 +187,16 @@ MATRIX: dict[str, Row] = {
     "retention_overview": only_dpo("200", "405"),
     "retention_hold": only_dpo("405", "404"),
     "retention_release": only_dpo("405", "404"),
+    # The DPO's audit pages.
+    "dpo_overview": only_dpo("200", "405"),
+    "dpo_verification": only_dpo("200", "moved"),
+    "dpo_checkpoints": only_dpo("200", "moved"),
+    "dpo_checkpoint_download": only_dpo("200", "405"),
+    "dpo_trail": only_dpo("200", "405"),
+    "dpo_trail_export": only_dpo("200", "405"),
+    "dpo_family_trail": only_dpo("200", "405"),
+    "dpo_user_trail": only_dpo("200", "405"),
+    "dpo_openings_report": only_dpo("200", "405"),
 }
 
 
@@ -245,6 +256,7 @@ def case_objects(personas: Personas) -> dict[str, object]:
     # The sweep has run, so /health/ answers 200 (its 503 cases are tested in tests/core).
     SweepRun.objects.create(finished_at=timezone.now(), succeeded=True)
     objects = {
+        "checkpoint": checkpoint_create(),
         "interview": interview,
         "family": family,
         "consent": consent,
@@ -285,6 +297,15 @@ URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
     "withdrawal_receipt": _family_url("withdrawal_receipt", "consent", "withdrawal"),
     "consent_evidence": _family_url("consent_evidence", "consent"),
     "interview_new": _family_url("interview_new"),
+    "dpo_family_trail": lambda p: reverse(
+        "dpo_family_trail",
+        args=[case_objects(p)["family"].code],  # type: ignore[attr-defined]
+    ),
+    "dpo_user_trail": lambda p: reverse("dpo_user_trail", args=[p.staff.pk]),
+    "dpo_checkpoint_download": lambda p: reverse(
+        "dpo_checkpoint_download",
+        args=[case_objects(p)["checkpoint"].pk],  # type: ignore[attr-defined]
+    ),
     "interview_detail": _interview_url("interview_detail"),
     "interview_edit": _interview_url("interview_edit"),
     "interview_confirm_findings": _interview_url("interview_confirm_findings"),

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
+    "alerts.middleware.DeniedAccessAuditMiddleware",
     # Axes last: it turns a lockout flagged during the view into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -259,7 +260,25 @@ CELERY_TIMEZONE = "Europe/Helsinki"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RETENTION_SWEEP_MAX_AGE = timedelta(hours=25)
 
+# --- Unusual-access alerts (alerts app) --------------------------------------------------------
+# Thresholds of the rules that alerts.tasks.alerts_detect_task runs every 10 minutes.
+# Alert when a user opens the identities of more than this many families within 60 minutes.
+ALERT_IDENTITY_OPENINGS_PER_HOUR = env.int("ALERT_IDENTITY_OPENINGS_PER_HOUR", default=5)
+# Working hours (from, to) in the local time of the user's centre; any action outside alerts.
+ALERT_WORKING_HOURS = tuple(env.list("ALERT_WORKING_HOURS", cast=int, default=[7, 20]))
+# Alert at this many 404s on family or interview pages within 60 minutes.
+ALERT_CROSS_CENTRE_404S = env.int("ALERT_CROSS_CENTRE_404S", default=3)
+# Alert on a login from a new network after at least this many days without a login.
+ALERT_ABSENCE_DAYS = env.int("ALERT_ABSENCE_DAYS", default=30)
+# How far back each run looks: several runs, so a stopped worker or beat loses nothing.
+ALERT_DETECTION_LOOKBACK = timedelta(hours=2)
+# --- end of unusual-access alerts ------------------------------------------------------------
+
 # Vault master keys, newest first: "id:base64(32 bytes),id:base64(...)". Never in the database.
 VAULT_MASTER_KEYS = read_secret("VAULT_MASTER_KEYS", default="") or ""
+
+# Ed25519 seed (base64, 32 bytes) that signs audit checkpoints; retired public keys stay trusted.
+AUDIT_SIGNING_KEY = read_secret("AUDIT_SIGNING_KEY", default="") or ""
+AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, SECRET_KEY, VAULT_MASTER_KEYS, env
+from .base import AUDIT_SIGNING_KEY, BASE_DIR, SECRET_KEY, VAULT_MASTER_KEYS, env
 
 DEBUG = env.bool("DEBUG", default=True)
 DEMO_MODE = True
@@ -18,6 +18,10 @@ if not SECRET_KEY:
         _key_file.chmod(0o600)
     SECRET_KEY = _key_file.read_text(encoding="utf-8").strip()
 (BASE_DIR / "var").mkdir(exist_ok=True)
+if not AUDIT_SIGNING_KEY:
+    from core.crypto import ensure_dev_signing_key_file
+
+    AUDIT_SIGNING_KEY = ensure_dev_signing_key_file(BASE_DIR / "var" / "audit-signing-key")
 if not VAULT_MASTER_KEYS:
     from core.crypto import ensure_dev_master_key_file
 

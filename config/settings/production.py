@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, VAULT_MASTER_KEYS, env, read_secret
+from .base import AUDIT_SIGNING_KEY, DEBUG, SECRET_KEY, VAULT_MASTER_KEYS, env, read_secret
 
 DEMO_MODE = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -14,6 +14,8 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 if not VAULT_MASTER_KEYS:
     raise ImproperlyConfigured("Set VAULT_MASTER_KEYS or VAULT_MASTER_KEYS_FILE (id:base64key).")
+if not AUDIT_SIGNING_KEY:
+    raise ImproperlyConfigured("Set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE (Ed25519 seed).")
 if not env.str("KEYSTORE_DATABASE_URL", default=""):
     raise ImproperlyConfigured("Set KEYSTORE_DATABASE_URL: the key store is its own database.")
 

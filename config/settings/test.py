@@ -33,3 +33,5 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not env.st
 # Tasks run in process unless a test starts a real worker (it changes celery_app.conf itself,
 # because Celery reads its configuration once).
 CELERY_TASK_ALWAYS_EAGER = True
+# A fixed, test-only checkpoint signing seed.
+AUDIT_SIGNING_KEY = "dGVzdC1vbmx5LWF1ZGl0LXNpZ25pbmctc2VlZC0zMmI="

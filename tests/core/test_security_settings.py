@@ -25,11 +25,12 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
     "KEYSTORE_DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check-keys.sqlite3"),
     "VAULT_MASTER_KEYS": "prod1:" + "QUJD" * 10 + "QUI=",
+    "AUDIT_SIGNING_KEY": "cHJvZHVjdGlvbi1saWtlLWF1ZGl0LXNpZ25pbmcta2U=",
 }
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    prefixes = ("DJANGO", "SECRET", "DEBUG", "KEYSTORE", "VAULT", "DATABASE_URL")
+    prefixes = ("DJANGO", "SECRET", "DEBUG", "KEYSTORE", "VAULT", "DATABASE_URL", "AUDIT")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
@@ -64,6 +65,13 @@ def test_production_refuses_to_start_without_a_vault_master_key() -> None:
     result = run_manage("check", env={**PRODUCTION_ENV, "VAULT_MASTER_KEYS": ""})
     assert result.returncode != 0
     assert "VAULT_MASTER_KEYS" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_signing_key() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_SIGNING_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "AUDIT_SIGNING_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_separate_key_store() -> None:

@@ -15,7 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = verify_chain()
         if result.ok:
-            self.stdout.write(f"audit chain intact: {result.checked} entries verified")
+            self.stdout.write(
+                f"audit chain intact: {result.checked} entries verified, "
+                f"{result.checkpoints_checked} signed checkpoints verified"
+            )
             return
         raise CommandError(
             f"audit chain broken at sequence {result.first_bad_sequence}: {result.problem} "
