@@ -230,7 +230,10 @@ class InterviewForm(forms.Form):
                 values[name] = ratings
             elif question.kind == "multi":
                 values[name] = list(data.get(name) or [])
-            elif question.kind in {"single", "text", "narrative"}:
+            elif question.kind == "narrative":
+                # Browsers send CRLF line breaks; store plain newlines.
+                values[name] = (data.get(name) or "").replace("\r\n", "\n")
+            elif question.kind in {"single", "text"}:
                 values[name] = data.get(name) or ""
             else:
                 values[name] = data.get(name)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Role, User
 from accounts.services import ServiceError
@@ -34,12 +35,29 @@ class EditConflict(ServiceError):
         self.current = current
 
 
+KIND_LABELS = {
+    "vault_value": _lazy("the family's own identity details"),
+    "email": _lazy("e-mail address"),
+    "phone": _lazy("phone number"),
+    "fi_identity_code": _lazy("Finnish personal identity code"),
+    "se_personal_number": _lazy("Swedish personal identity number"),
+    "ie_ppsn": _lazy("Irish PPS number"),
+    "iban": _lazy("bank account (IBAN)"),
+    "url": _lazy("web address"),
+    "social_handle": _lazy("social-media handle"),
+}
+
+
 @dataclass(frozen=True)
 class FieldFinding:
     field: str
     finding: Finding
     digest: str
     confirmed: bool
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.finding.kind, self.finding.kind))
 
 
 def finding_digest(interview: Interview, field: str, finding: Finding) -> str:

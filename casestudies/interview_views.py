@@ -287,7 +287,7 @@ def _highlight(text: str, findings: list[FieldFinding]) -> SafeString:
         pieces.append(escape(text[cursor:start]))
         css = "finding confirmed" if item.confirmed else "finding"
         pieces.append(
-            f'<mark class="{css}" id="finding-{item.digest}">{escape(text[start:end])}'
+            f'<mark class="{css}" id="finding-{item.digest}-{start}">{escape(text[start:end])}'
             f'<span class="visually-hidden"> ({flagged} {number})</span></mark>'
         )
         cursor = end

@@ -68,6 +68,26 @@ def _audit_table_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
         install_guard(connection)
 
 
+@pytest.fixture(autouse=True)
+def _vocabularies(request: pytest.FixtureRequest) -> None:
+    """Controlled vocabularies come from a data migration; a transactional test's flush empties
+    them, so database tests put them back when they are missing."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction") or "live_server" in request.fixturenames
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from casestudies.models import VocabularyTerm
+
+    if not VocabularyTerm.objects.exists():
+        from importlib import import_module
+
+        from django.apps import apps
+
+        seed = import_module("casestudies.migrations.0003_seed_vocabularies").seed
+        seed(apps, None)
+
+
 @pytest.fixture
 def centre_helsinki(db: None) -> Centre:
     return Centre.objects.create(name="Test Centre North", country="FI", short_code="TCN")
