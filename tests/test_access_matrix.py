@@ -197,6 +197,8 @@ MATRIX: dict[str, Row] = {
     "dpo_family_trail": only_dpo("200", "405"),
     "dpo_user_trail": only_dpo("200", "405"),
     "dpo_openings_report": only_dpo("200", "405"),
+    "alerts_list": only_dpo("200", "405"),
+    "alerts_acknowledge": only_dpo("405", "404"),
 }
 
 
