@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import role_required
 from accounts.models import Centre, Role, User
 from alerts.models import Alert
+from subject_requests.selectors import overdue_and_soon_due
 from audit.checkpoints import checkpoint_create, checkpoint_text, public_key_bytes, signing_key
 from audit.models import AuditAction, AuditCheckpoint, AuditEvent, VerificationRun
 from audit.services import audit_record
@@ -92,6 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "awaiting": Family.objects.awaiting_removal().count(),
         "anonymising": Family.objects.filter(status=FamilyStatus.ANONYMISING).count(),
         "open_alerts": Alert.objects.filter(acknowledged_at__isnull=True).count(),
+        "deadlines": overdue_and_soon_due(),
     }
     return render(request, "dpo/overview.html", context)
 

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from dpo import views
+
+urlpatterns = [
+    # Records of processing (GDPR Art. 30)
+    path("dpo/processing/", views.processing, name="dpo_processing"),
+    path("dpo/processing/download/", views.processing_download, name="dpo_processing_download"),
+]

@@ -133,18 +133,21 @@ def _scrub_family(family: Family, values: list[str]) -> dict[str, int]:
 
 
 def _erase_family(family: Family) -> dict[str, int]:
-    """Erase variant of step 2: delete everything but the audit entries and the tombstone."""
+    """Erase variant of step 2: delete everything but the audit entries and the tombstone.
+
+    Live rows go first: deleting them makes simple-history write "deleted" history rows (with
+    the values), which the history deletions that follow then remove too.
+    """
     consent_ids = list(ConsentRecord.objects.filter(family=family).values_list("pk", flat=True))
     counts = {
         "interviews_deleted": Interview.objects.filter(family=family).delete()[0],
-        "history_rows_deleted": Interview.history.filter(family_id=family.pk).delete()[0],
+        "consents_deleted": ConsentRecord.objects.filter(family=family).delete()[0],
     }
-    counts["history_rows_deleted"] += ConsentWithdrawal.history.filter(
-        consent_id__in=consent_ids
-    ).delete()[0]
-    counts["history_rows_deleted"] += ConsentRecord.history.filter(family_id=family.pk).delete()[0]
-    counts["consents_deleted"] = ConsentRecord.objects.filter(family=family).delete()[0]
-    counts["history_rows_deleted"] += Family.history.filter(id=family.pk).delete()[0]
+    history = Interview.history.filter(family_id=family.pk).delete()[0]
+    history += ConsentWithdrawal.history.filter(consent_id__in=consent_ids).delete()[0]
+    history += ConsentRecord.history.filter(family_id=family.pk).delete()[0]
+    history += Family.history.filter(id=family.pk).delete()[0]
+    counts["history_rows_deleted"] = history
     return counts
 
 
@@ -202,8 +205,9 @@ def family_anonymise(
         locked = Family.objects.select_for_update().get(pk=family_id)
         if locked.status != FamilyStatus.ANONYMISING:
             return AnonymisationResult(locked.code, chosen, done=False, skipped_reason="done")
-        IdentityVault.history.filter(family_id=family_id).delete()
+        # Live row first: its deletion writes a history row, removed with the rest right after.
         IdentityVault.objects.filter(family_id=family_id).delete()
+        IdentityVault.history.filter(family_id=family_id).delete()
         final = FamilyStatus.ERASED if chosen == RemovalMode.ERASE else FamilyStatus.ANONYMISED
         updates: dict[str, Any] = {"status": final, "anonymised_at": timezone.now(), "centre": None}
         updates["created_at"] = _year_start(locked.created_at)

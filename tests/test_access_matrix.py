@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from casestudies.interview_services import interview_create
 from audit.checkpoints import checkpoint_create
+from subject_requests.models import RequestType
+from subject_requests.services import request_register
 from retention.models import SweepRun
 from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
@@ -75,6 +77,19 @@ def only_dpo(get: str, post: str) -> Row:
     return {
         "get": {**dict.fromkeys(VERIFIED, "403"), "dpo": get, "anonymous": "login"},
         "post": {**dict.fromkeys(VERIFIED, "403"), "dpo": post, "anonymous": "login"},
+    }
+
+
+def dpo_and_admin(get: str, post: str) -> Row:
+    """DPO pages administrators may read too (no case data)."""
+    return {
+        "get": {**dict.fromkeys(VERIFIED, "403"), "dpo": get, "admin": get, "anonymous": "login"},
+        "post": {
+            **dict.fromkeys(VERIFIED, "403"),
+            "dpo": post,
+            "admin": post,
+            "anonymous": "login",
+        },
     }
 
 
@@ -199,6 +214,18 @@ MATRIX: dict[str, Row] = {
     "dpo_openings_report": only_dpo("200", "405"),
     "alerts_list": only_dpo("200", "405"),
     "alerts_acknowledge": only_dpo("405", "404"),
+    # Data-subject requests: the DPO only; erasing and the access bundle ask for re-authentication.
+    "subject_request_list": only_dpo("200", "405"),
+    "subject_request_new": only_dpo("200", "200"),
+    "subject_request_detail": only_dpo("200", "405"),
+    "subject_request_update": only_dpo("405", "200"),
+    "subject_request_extend": only_dpo("405", "200"),
+    "subject_request_close": only_dpo("405", "200"),
+    "subject_request_erase": only_dpo("reauth", "reauth"),
+    "subject_request_bundle": only_dpo("reauth", "reauth"),
+    # Records of processing (Art. 30): the DPO, and administrators may read them.
+    "dpo_processing": dpo_and_admin("200", "405"),
+    "dpo_processing_download": dpo_and_admin("200", "405"),
 }
 
 
@@ -255,9 +282,16 @@ def case_objects(personas: Personas) -> dict[str, object]:
         family=family,
         values={"narrative_what_happened": "They rang +358 40 765 4321 about it."},
     )
+    subject_request = request_register(
+        actor=personas.dpo,
+        family=family,
+        request_type=RequestType.ERASURE,
+        received_on=timezone.localdate(),
+    )
     # The sweep has run, so /health/ answers 200 (its 503 cases are tested in tests/core).
     SweepRun.objects.create(finished_at=timezone.now(), succeeded=True)
     objects = {
+        "subject_request": subject_request,
         "checkpoint": checkpoint_create(),
         "interview": interview,
         "family": family,
@@ -285,6 +319,10 @@ def _form_url(name: str, which: str) -> Callable[[Personas], str]:
     return lambda personas: reverse(name, args=[case_objects(personas)[which].pk])  # type: ignore[attr-defined]
 
 
+def _subject_request_url(name: str) -> Callable[[Personas], str]:
+    return lambda personas: reverse(name, args=[case_objects(personas)["subject_request"].pk])  # type: ignore[attr-defined]
+
+
 def _interview_url(name: str) -> Callable[[Personas], str]:
     return lambda personas: reverse(name, args=[case_objects(personas)["interview"].code])  # type: ignore[attr-defined]
 
@@ -299,6 +337,12 @@ URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
     "withdrawal_receipt": _family_url("withdrawal_receipt", "consent", "withdrawal"),
     "consent_evidence": _family_url("consent_evidence", "consent"),
     "interview_new": _family_url("interview_new"),
+    "subject_request_detail": _subject_request_url("subject_request_detail"),
+    "subject_request_update": _subject_request_url("subject_request_update"),
+    "subject_request_extend": _subject_request_url("subject_request_extend"),
+    "subject_request_close": _subject_request_url("subject_request_close"),
+    "subject_request_erase": _subject_request_url("subject_request_erase"),
+    "subject_request_bundle": _subject_request_url("subject_request_bundle"),
     "dpo_family_trail": lambda p: reverse(
         "dpo_family_trail",
         args=[case_objects(p)["family"].code],  # type: ignore[attr-defined]
