@@ -25,4 +25,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "is_admin": Role.ADMIN in roles,
         "has_case_role": bool(roles & {Role.STAFF, Role.LEAD}),
         "is_dpo": Role.DPO in roles,
+        "is_researcher": Role.RESEARCHER in roles,
     }

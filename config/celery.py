@@ -31,4 +31,9 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.checkpoint_task",
         "schedule": crontab(minute=5),
     },
+    "research-exports-expire-hourly": {
+        "task": "research.tasks.expire_exports_task",
+        # Exports are promised for 7 days: deleted within the hour after that.
+        "schedule": crontab(minute=15),
+    },
 }

@@ -14,3 +14,15 @@ classify(
         "rewrapped_at": FieldSpec(FieldClass.OTHER, "time of the last re-wrap"),
     },
 )
+classify(
+    "keystore.ProjectKey",
+    {
+        "project_ref": FieldSpec(FieldClass.OTHER, "random reference the research project carries"),
+        "master_key_id": FieldSpec(FieldClass.OTHER, "which master key wraps this key"),
+        "wrapped_key": FieldSpec(
+            FieldClass.SENSITIVE, "the project's pseudonym key, encrypted by a master key"
+        ),
+        "created_at": FieldSpec(FieldClass.OTHER, "time the key was made"),
+        "rewrapped_at": FieldSpec(FieldClass.OTHER, "time of the last re-wrap"),
+    },
+)

@@ -8,24 +8,26 @@ reach it. Expected answers: a status code, or "login" (redirect to the login pag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.services import invitation_create
-from django.utils import timezone
-
-from casestudies.interview_services import interview_create
 from audit.checkpoints import checkpoint_create
+from casestudies.interview_services import interview_create
+from consent.services import consent_record, consent_withdraw
+from research.models import ExportStatus, ResearchExport
+from retention.models import SweepRun
 from subject_requests.models import RequestType
 from subject_requests.services import request_register
-from retention.models import SweepRun
-from consent.services import consent_record, consent_withdraw
 from tests.conftest import PERSONA_NAMES, Personas
 from tests.factories import consent_input, draft_form, make_family, published_form
+from tests.research.conftest import make_project
 
 VERIFIED = tuple(name for name in PERSONA_NAMES if name != "anonymous")
 
@@ -90,6 +92,14 @@ def dpo_and_admin(get: str, post: str) -> Row:
             "admin": post,
             "anonymous": "login",
         },
+    }
+
+
+def researcher_page(get: str, post: str) -> Row:
+    """Pages of a running research project: its member researchers only."""
+    return {
+        "get": {**dict.fromkeys(VERIFIED, "403"), "researcher": get, "anonymous": "login"},
+        "post": {**dict.fromkeys(VERIFIED, "403"), "researcher": post, "anonymous": "login"},
     }
 
 
@@ -226,6 +236,18 @@ MATRIX: dict[str, Row] = {
     # Records of processing (Art. 30): the DPO, and administrators may read them.
     "dpo_processing": dpo_and_admin("200", "405"),
     "dpo_processing_download": dpo_and_admin("200", "405"),
+    # Research: members of a running project; administrators manage projects.
+    "research_projects": researcher_page("200", "405"),
+    "research_dashboard": researcher_page("200", "405"),
+    "research_records": researcher_page("200", "405"),
+    "research_exports": researcher_page("200", "200"),
+    "research_export_download": researcher_page("reauth", "405"),
+    "research_dpo_exports": only_dpo("200", "405"),
+    "research_admin_projects": {"get": only_admin("200"), "post": only_admin("405")},
+    "research_admin_project_new": {"get": only_admin("200"), "post": only_admin("200")},
+    "research_admin_project_edit": {"get": only_admin("200"), "post": only_admin("200")},
+    "research_admin_member_add": ADMIN_ACTION,
+    "research_admin_member_remove": ADMIN_ACTION,
 }
 
 
@@ -290,7 +312,18 @@ def case_objects(personas: Personas) -> dict[str, object]:
     )
     # The sweep has run, so /health/ answers 200 (its 503 cases are tested in tests/core).
     SweepRun.objects.create(finished_at=timezone.now(), succeeded=True)
+    project = make_project(personas.admin, personas.researcher)
+    export = ResearchExport.objects.create(
+        project=project,
+        requested_by=personas.researcher,
+        purpose="Matrix check (synthetic).",
+        fields=[],
+        status=ExportStatus.READY,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     objects = {
+        "project": project,
+        "export": export,
         "subject_request": subject_request,
         "checkpoint": checkpoint_create(),
         "interview": interview,
@@ -319,6 +352,10 @@ def _form_url(name: str, which: str) -> Callable[[Personas], str]:
     return lambda personas: reverse(name, args=[case_objects(personas)[which].pk])  # type: ignore[attr-defined]
 
 
+def _project_url(name: str) -> Callable[[Personas], str]:
+    return lambda personas: reverse(name, args=[case_objects(personas)["project"].pk])  # type: ignore[attr-defined]
+
+
 def _subject_request_url(name: str) -> Callable[[Personas], str]:
     return lambda personas: reverse(name, args=[case_objects(personas)["subject_request"].pk])  # type: ignore[attr-defined]
 
@@ -337,6 +374,19 @@ URL_BUILDERS: dict[str, Callable[[Personas], str]] = {
     "withdrawal_receipt": _family_url("withdrawal_receipt", "consent", "withdrawal"),
     "consent_evidence": _family_url("consent_evidence", "consent"),
     "interview_new": _family_url("interview_new"),
+    "research_dashboard": _project_url("research_dashboard"),
+    "research_records": _project_url("research_records"),
+    "research_exports": _project_url("research_exports"),
+    "research_admin_project_edit": _project_url("research_admin_project_edit"),
+    "research_admin_member_add": _project_url("research_admin_member_add"),
+    "research_admin_member_remove": lambda p: reverse(
+        "research_admin_member_remove",
+        args=[case_objects(p)["project"].pk, p.researcher.pk],  # type: ignore[attr-defined]
+    ),
+    "research_export_download": lambda p: reverse(
+        "research_export_download",
+        args=[case_objects(p)["project"].pk, case_objects(p)["export"].pk],  # type: ignore[attr-defined]
+    ),
     "subject_request_detail": _subject_request_url("subject_request_detail"),
     "subject_request_update": _subject_request_url("subject_request_update"),
     "subject_request_extend": _subject_request_url("subject_request_extend"),

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from audit.models import AuditAction
 from audit.services import audit_record
 from core.crypto import newest_master_key
-from keystore.services import data_keys_rewrap
+from keystore.services import data_keys_rewrap, project_keys_rewrap
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         newest = newest_master_key()
         report = data_keys_rewrap(batch_size=options["batch_size"])
+        projects = project_keys_rewrap(batch_size=options["batch_size"])
         audit_record(
             actor=None,
             action=AuditAction.VAULT_KEYS_REWRAPPED,
@@ -37,6 +38,13 @@ class Command(BaseCommand):
             f"re-wrapped {report.rewrapped} data keys under master key {newest.key_id}; "
             f"{report.already_current} were already current"
         )
+        self.stdout.write(f"re-wrapped {projects.rewrapped} research project keys")
+        if projects.failed:
+            raise CommandError(
+                f"{len(projects.failed)} research project keys could not be opened (first: "
+                f"{projects.failed[0]}); keep the old master keys configured.",
+                returncode=1,
+            )
         if report.failed:
             raise CommandError(
                 f"{len(report.failed)} data keys could not be opened with any configured master "
