@@ -10,6 +10,7 @@ from accounts.demo import seed_accounts
 from accounts.models import User
 from casestudies.demo import seed_consent_forms, seed_families
 from casestudies.demo_interviews import seed_interviews
+from research.demo import seed_research_project
 from retention.services import retention_sweep
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 f"  {account.role.value:<10}{where:<8} {account.email:<34} "
                 f"password: {account.password}"
             )
+        seed_research_project()
         # A first sweep, so /health/ reports the retention machinery as running.
         retention_sweep()
         self.stdout.write(
