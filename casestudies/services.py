@@ -137,6 +137,11 @@ def identity_read_for_screening(family: Family) -> Identity | None:
         return None
 
 
+def identity_of_vault(vault: IdentityVault) -> Identity:
+    """Decrypt a vault row whatever the family's state (anonymisation reads it one last time)."""
+    return _decrypt(vault)
+
+
 def identity_for_correction(family: Family) -> Identity:
     """The identity to prefill a correction, within an opening the caller already audited."""
     return _decrypt(_vault_of(family))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +31,12 @@ from audit.services import audit_record
 from casestudies.instrument import NARRATIVE_FIELDS
 from casestudies.models import Family, FamilyStatus, IdentityVault, Interview, RemovalMode
 from casestudies.screening import forget_compiled_vault_values, redact, screen_text
-from casestudies.services import identity_read_for_screening
+from casestudies.services import (
+    IdentityUnavailable,
+    identity_of_vault,
+    identity_read_for_screening,
+    reject_identity_values,
+)
 from consent.models import (
     CHILD_ASSENT_AGE,
     ConsentEvidence,
@@ -38,7 +44,7 @@ from consent.models import (
     ConsentStatus,
     ConsentWithdrawal,
 )
-from keystore.services import data_key_destroy
+from keystore.services import data_key_destroy, data_key_exists
 from retention.models import SweepRun
 
 logger = logging.getLogger(__name__)
@@ -100,8 +106,10 @@ def _scrub_family(family: Family, values: list[str]) -> dict[str, int]:
     """Step 2 (inside the caller's transaction): scrub and generalise live and history rows."""
     interviews = Interview.objects.filter(family=family)
     history = Interview.history.filter(family_id=family.pk)
-    live_rows, live_patterns = _scrub_rows(interviews, values, {"interview_month": None})
-    history_rows, history_patterns = _scrub_rows(history, values, {"interview_month": None})
+    # The month becomes the year; the free-text "other" answer is dropped (registry: dropped).
+    generalise = {"interview_month": None, "violence_other": ""}
+    live_rows, live_patterns = _scrub_rows(interviews, values, generalise)
+    history_rows, history_patterns = _scrub_rows(history, values, generalise)
 
     consent_ids = list(ConsentRecord.objects.filter(family=family).values_list("pk", flat=True))
     for consent in ConsentRecord.objects.filter(pk__in=consent_ids):
@@ -169,8 +177,18 @@ def family_anonymise(
         return AnonymisationResult(family.code, mode or "", done=False, skipped_reason="legal hold")
     chosen = mode or family.removal_mode or RemovalMode.ANONYMISE
 
-    # Step 1: the values to scrub, while the key still opens the vault.
-    identity = identity_read_for_screening(family)
+    # Step 1: the values to scrub, while the key still opens the vault. A key that exists but
+    # cannot be opened (its master key is not configured) stops this family: scrubbing without
+    # the values would leave them in the narratives.
+    vault = IdentityVault.objects.filter(family_id=family_id).first()
+    identity = None
+    if vault is not None and data_key_exists(vault.key_ref):
+        try:
+            identity = identity_of_vault(vault)
+        except (IdentityUnavailable, ImproperlyConfigured) as error:
+            raise ServiceError(
+                _("The family's identity cannot be read, so it cannot be scrubbed safely.")
+            ) from error
     values = identity.values_for_screening() if identity else []
 
     # Step 2: scrub and generalise, or erase, in one main-database transaction.
@@ -181,12 +199,9 @@ def family_anonymise(
         report = (
             _erase_family(locked) if chosen == RemovalMode.ERASE else _scrub_family(locked, values)
         )
-        if locked.status == FamilyStatus.ANONYMISING:
-            # A re-run after a crash: keep the counts of the run that did the work, add the rest.
-            report = {
-                key: report.get(key, 0) + locked.anonymisation_report.get(key, 0)
-                for key in {*report, *locked.anonymisation_report}
-            }
+        if locked.status == FamilyStatus.ANONYMISING and locked.anonymisation_report:
+            # A re-run after a crash: the run that did the work already counted it.
+            report = locked.anonymisation_report
         Family.objects.filter(pk=locked.pk).update(
             status=FamilyStatus.ANONYMISING,
             anonymising_since=timezone.now(),
@@ -196,7 +211,6 @@ def family_anonymise(
         )
 
     # Step 3: destroy the data key; every copy of the identity is unreadable from here on.
-    vault = IdentityVault.objects.filter(family_id=family_id).first()
     if vault is not None:
         data_key_destroy(vault.key_ref)
 
@@ -241,6 +255,7 @@ def family_anonymise(
 def family_legal_hold_set(*, actor: User, family: Family, reason: str) -> Family:
     if not reason.strip():
         raise ServiceError(_("Give the reason for the legal hold."))
+    reject_identity_values(reason, identity_read_for_screening(family))
     with transaction.atomic():
         locked = Family.objects.select_for_update().get(pk=family.pk)
         if locked.status not in {FamilyStatus.ACTIVE, FamilyStatus.ANONYMISING}:
@@ -263,6 +278,7 @@ def family_legal_hold_set(*, actor: User, family: Family, reason: str) -> Family
 def family_legal_hold_release(*, actor: User, family: Family, reason: str) -> Family:
     if not reason.strip():
         raise ServiceError(_("Give the reason for releasing the legal hold."))
+    reject_identity_values(reason, identity_read_for_screening(family))
     with transaction.atomic():
         locked = Family.objects.select_for_update().get(pk=family.pk)
         if not locked.on_legal_hold:
