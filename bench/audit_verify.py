@@ -81,7 +81,9 @@ def main() -> None:
             batch = []
     if batch:
         AuditEvent.objects.bulk_create(batch)
-    AuditChainHead.objects.update_or_create(pk=1, defaults={"sequence": count, "entry_hash": previous})
+    AuditChainHead.objects.update_or_create(
+        pk=1, defaults={"sequence": count, "entry_hash": previous}
+    )
     checkpoint_create()
     print(f"wrote {count} entries in {time.perf_counter() - started:.1f} s")
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import role_required
 from accounts.models import Centre, Role, User
 from alerts.models import Alert
-from subject_requests.selectors import overdue_and_soon_due
 from audit.checkpoints import checkpoint_create, checkpoint_text, public_key_bytes, signing_key
 from audit.models import AuditAction, AuditCheckpoint, AuditEvent, VerificationRun
 from audit.services import audit_record
@@ -33,6 +32,7 @@ from dpo.trail import (
     trail_queryset,
 )
 from retention.models import SweepRun
+from subject_requests.selectors import overdue_and_soon_due
 
 
 class TrailFilterForm(forms.Form):
