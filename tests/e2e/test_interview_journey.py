@@ -76,7 +76,7 @@ def summary_value(page: Page, term: str) -> Locator:
 def refuses_to_edit(page: Page, base_url: str, code: str) -> None:
     page.goto(f"{base_url}/interviews/{code}/edit/")
     expect(page).to_have_url(f"{base_url}/interviews/{code}/")
-    expect(page.get_by_role("status")).to_contain_text(LOCKED_REFUSAL)
+    expect(page.get_by_role("alert")).to_contain_text(LOCKED_REFUSAL)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Interview {code}")
     expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
     expect(page.get_by_label("What happened, briefly")).to_have_count(0)
