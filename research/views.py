@@ -7,13 +7,21 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import require_recent_auth, role_required
+from accounts.access import has_recent_auth, require_recent_auth, role_required
 from accounts.models import Role, User
 from accounts.services import ServiceError
 from research.access import (
@@ -152,6 +160,12 @@ def export_download(request: HttpRequest, pk: int, export_id: uuid.UUID) -> Http
     export = get_export_for_researcher(project, export_id)
     if not export.is_downloadable:
         raise Http404
+    if not has_recent_auth(request):
+        # Come back to the exports page after re-authenticating, not straight to the file:
+        # a download response would leave the browser on the filled-in password form.
+        messages.info(request, _("Confirm it is you, then choose Download ZIP again."))
+        query = urlencode({"next": reverse("research_exports", args=[project.pk])})
+        return HttpResponseRedirect(f"{reverse('account_reauthenticate')}?{query}")
     return _download(request, export)
 
 
