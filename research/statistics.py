@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from casestudies.instrument import QUESTIONS, RATED_VOCABULARY
 from casestudies.vocabularies import VOCABULARIES
@@ -103,13 +104,27 @@ def _rows(project: ResearchProject, fields: Iterable[str]) -> Iterable[dict[str,
         yield row
 
 
+# Barnahus network countries research may see (ISO codes are what the data holds).
+COUNTRY_NAMES = {
+    "FI": _lazy("Finland"),
+    "SE": _lazy("Sweden"),
+    "IE": _lazy("Ireland"),
+    "DK": _lazy("Denmark"),
+    "NO": _lazy("Norway"),
+    "IS": _lazy("Iceland"),
+    "EE": _lazy("Estonia"),
+    "LV": _lazy("Latvia"),
+    "ES": _lazy("Spain"),
+}
+
+
 def _add_dynamic(variable: Variable, counts: Counter[str]) -> None:
     """Values outside the vocabulary (years, countries, retired codes) get their own rows."""
     known = {code for code, _label in variable.categories}
     extra = sorted(code for code in counts if code not in known)
     position = len(variable.categories) - (0 if variable.multi else 1)
     for code in extra:
-        variable.categories.insert(position, (code, code))
+        variable.categories.insert(position, (code, str(COUNTRY_NAMES.get(code, code))))
         position += 1
 
 
