@@ -474,8 +474,10 @@ def processing_markdown(record: ProcessingRecord | None = None) -> str:
         lines += [_("No consent form is published yet."), ""]
     lines += [*[f"- {entry.text}" for entry in record.other_retention], ""]
     lines += [f"## {_('Recipients (roles)')}", ""]
+    may_label = _("May")
+    stored_label = _("Stored in")
     lines += [
-        f"- **{entry.label}** (`{entry.role}`): {_('may')}: {entry.may}. "
+        f"- **{entry.label}** (`{entry.role}`): {may_label}: {entry.may}. "
         f"{_('May never')}: {entry.may_never}."
         for entry in record.recipients
     ]
@@ -487,7 +489,7 @@ def processing_markdown(record: ProcessingRecord | None = None) -> str:
             f"### {entry.name} (`{entry.label}`)",
             "",
             f"- {_('Data subjects')}: {subject_labels(entry)}",
-            f"- {_('Stored in')}: {entry.database}"
+            f"- {stored_label}: {entry.database}"
             + (f"; {_('change history kept')}" if entry.has_history else ""),
             "",
             f"| {_('Class')} | {_('Field')} | {_('Description')} | {_('Research sees')} |",
