@@ -14,6 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import transaction
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from audit.models import AuditAction
 from casestudies.models import Family, FamilyStatus, IdentityVault
@@ -44,9 +45,9 @@ def forget_broker_connections() -> None:
     that moment; an eager task acquires a producer too, so after any eager test in this process
     the pools point at the default amqp://localhost (and a local RabbitMQ would swallow the task
     without a word). Drop them so that the next use builds pools for the current URL."""
-    for pool in (celery_app._pool, celery_app.amqp._producer_pool):
-        if pool is not None:
-            pool.force_close_all()
+    # kombu keeps a process-wide registry of pools keyed by connection: closing a pool without
+    # clearing the registry hands the closed pool back on the next lookup.
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
