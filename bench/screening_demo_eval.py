@@ -85,7 +85,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     print(f"narratives screened: {texts} ({words} words) in {seconds:.2f} s")
     print(
-        f"planted values: {planted_total}; found {found}; missed {missed}; false alarms {false_alarms}"
+        f"planted values: {planted_total}; found {found}; missed {missed}; "
+        f"false alarms {false_alarms}"
     )
     if missed_examples:
         print("missed, e.g.:", sorted(set(missed_examples))[:10])
