@@ -85,6 +85,14 @@ def _age_floor(age: int) -> int:
     return max(floor for floor in AGE_BAND_FLOORS if floor <= age)
 
 
+def _dates_to_year(queryset: Any, fields: tuple[str, ...]) -> None:
+    """Replace exact dates with the first day of their year (update(): no new history rows)."""
+    for row in queryset.values("pk", *fields):
+        changes = {name: _year_start(row[name]) for name in fields if row[name] is not None}
+        if changes:
+            queryset.model.objects.filter(pk=row["pk"]).update(**changes)
+
+
 def _scrub_rows(queryset: Any, values: list[str], extra: dict[str, Any]) -> tuple[int, int]:
     """Scrub narratives and apply generalisations row by row with update() on purpose: a save()
     would add a new history row, and the history rows are scrubbed here as well."""
@@ -106,10 +114,15 @@ def _scrub_family(family: Family, values: list[str]) -> dict[str, int]:
     """Step 2 (inside the caller's transaction): scrub and generalise live and history rows."""
     interviews = Interview.objects.filter(family=family)
     history = Interview.history.filter(family_id=family.pk)
-    # The month becomes the year; the free-text "other" answer is dropped (registry: dropped).
+    # The month becomes the year; the free-text "other" answer is dropped (registry: dropped);
+    # the exact dates of writing and review would give the month back, so they become the year.
     generalise = {"interview_month": None, "violence_other": ""}
     live_rows, live_patterns = _scrub_rows(interviews, values, generalise)
     history_rows, history_patterns = _scrub_rows(history, values, generalise)
+    _dates_to_year(interviews, ("created_at", "updated_at", "submitted_at", "locked_at"))
+    _dates_to_year(
+        history, ("created_at", "updated_at", "submitted_at", "locked_at", "history_date")
+    )
 
     consent_ids = list(ConsentRecord.objects.filter(family=family).values_list("pk", flat=True))
     for consent in ConsentRecord.objects.filter(pk__in=consent_ids):
@@ -130,6 +143,17 @@ def _scrub_family(family: Family, values: list[str]) -> dict[str, int]:
         history_patterns += count
         history_rows += 1
     ConsentEvidence.objects.filter(consent_id__in=consent_ids).delete()
+    consent_dates = ("retention_until", "recorded_at", "ended_at")
+    _dates_to_year(ConsentRecord.objects.filter(pk__in=consent_ids), consent_dates)
+    _dates_to_year(
+        ConsentRecord.history.filter(family_id=family.pk), (*consent_dates, "history_date")
+    )
+    withdrawal_dates = ("withdrawn_on", "recorded_at")
+    _dates_to_year(ConsentWithdrawal.objects.filter(consent_id__in=consent_ids), withdrawal_dates)
+    _dates_to_year(
+        ConsentWithdrawal.history.filter(consent_id__in=consent_ids),
+        (*withdrawal_dates, "history_date"),
+    )
     Family.history.filter(id=family.pk).update(
         centre=None, created_at=_year_start(family.created_at)
     )
@@ -186,9 +210,12 @@ def family_anonymise(
         try:
             identity = identity_of_vault(vault)
         except (IdentityUnavailable, ImproperlyConfigured) as error:
-            raise ServiceError(
-                _("The family's identity cannot be read, so it cannot be scrubbed safely.")
-            ) from error
+            if not data_key_exists(vault.key_ref):
+                identity = None  # another worker destroyed the key meanwhile: step 2 is done
+            else:
+                raise ServiceError(
+                    _("The family's identity cannot be read, so it cannot be scrubbed safely.")
+                ) from error
     values = identity.values_for_screening() if identity else []
 
     # Step 2: scrub and generalise, or erase, in one main-database transaction.
@@ -329,10 +356,7 @@ def _expire_consents(family: Family, today: date) -> None:
                 actor=None,
                 action=AuditAction.CONSENT_EXPIRED,
                 target=consent,
-                details={
-                    "family": locked.code,
-                    "retention_until": consent.retention_until.isoformat(),
-                },
+                details={"family": locked.code},
             )
         if locked.removal_requested_at is None:
             locked.removal_requested_at = timezone.now()
