@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "audit_auditevent"
@@ -44,7 +45,9 @@ def _statements(connection: BaseDatabaseWrapper, install: bool) -> list[str]:
         return _POSTGRES_INSTALL if install else _POSTGRES_REMOVE
     if connection.vendor == "sqlite":
         return _SQLITE_INSTALL if install else _SQLITE_REMOVE
-    raise NotImplementedError(f"no append-only guard for {connection.vendor}")
+    raise ImproperlyConfigured(
+        f"The audit trail needs PostgreSQL or SQLite (append-only triggers); got {connection.vendor}."
+    )
 
 
 def install_guard(connection: BaseDatabaseWrapper) -> None:
