@@ -46,7 +46,8 @@ def _statements(connection: BaseDatabaseWrapper, install: bool) -> list[str]:
     if connection.vendor == "sqlite":
         return _SQLITE_INSTALL if install else _SQLITE_REMOVE
     raise ImproperlyConfigured(
-        f"The audit trail needs PostgreSQL or SQLite (append-only triggers); got {connection.vendor}."
+        "The audit trail needs PostgreSQL or SQLite (append-only triggers); "
+        f"got {connection.vendor}."
     )
 
 
