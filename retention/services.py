@@ -117,7 +117,11 @@ def _scrub_family(family: Family, values: list[str]) -> dict[str, int]:
     # The month becomes the year; the free-text "other" answer is dropped (registry: dropped);
     # the exact dates of writing and review would give the month back, so they become the year.
     # Confirmed-finding digests are keyed hashes of identity values: they go too.
-    generalise = {"interview_month": None, "violence_other": "", "confirmed_findings": []}
+    generalise: dict[str, Any] = {
+        "interview_month": None,
+        "violence_other": "",
+        "confirmed_findings": [],
+    }
     live_rows, live_patterns = _scrub_rows(interviews, values, generalise)
     history_rows, history_patterns = _scrub_rows(history, values, generalise)
     _dates_to_year(interviews, ("created_at", "updated_at", "submitted_at", "locked_at"))
