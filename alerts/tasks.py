@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from alerts.services import alerts_detect
-
-# Database hiccups are retried with exponential back-off (5 s, 10 s ... up to 10 minutes).
-RETRY_ON = (OperationalError, InterfaceError)
+from core.task_options import database_task
 
 
-@shared_task(
-    autoretry_for=RETRY_ON,
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+@database_task()
 def alerts_detect_task(since: str | None = None) -> dict[str, int]:
     """Every 10 minutes (beat). Looks back ALERT_DETECTION_LOOKBACK, so missed runs are covered;
     `since` (ISO 8601) is for re-running over an older stretch by hand."""

@@ -22,14 +22,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from casestudies.demo_interviews import (
-        CHILD_NAMES,
-        FIRST_NAMES,
-        NARRATIVES,
-        SURNAMES,
-        _allative_fi,
-        _genitive_fi,
-    )
+    from casestudies.demo_interviews import NARRATIVES, demo_person
     from casestudies.screening import screen_text
 
     urls = ["www.esimerkki-tuki.fi", "www.exempel-stod.fi", "https://support.example.ie/help"]
@@ -40,23 +33,9 @@ def main() -> None:
     started = time.perf_counter()
     for _family in range(300):
         language = rng.choice(["fi", "fi", "sv", "en"])
-        first, surname = rng.choice(FIRST_NAMES[language]), rng.choice(SURNAMES[language])
-        child = rng.choice(CHILD_NAMES[language])
-        handle = f"@{rng.choice(['shadow', 'gamer', 'sunny', 'wolf'])}_{rng.randint(10, 99)}"
-        phone = f"+358 40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-        email = f"{first.lower()}.{rng.randint(1, 99)}@mail.demo.invalid"
-        story = {
-            "child": child,
-            "child_gen": _genitive_fi(child)
-            if language == "fi"
-            else (f"{child}s" if language == "sv" else f"{child}'s"),
-            "respondent_first": first,
-            "respondent_first_all": _allative_fi(first) if language == "fi" else first,
-            "handle": handle,
-            "phone": phone,
-            "email": email,
-        }
-        vault = [f"{first} {surname}", f"{child} {surname}", handle.lstrip("@"), phone, email]
+        person = demo_person(rng, language)
+        story = person.story
+        vault = person.identity.values_for_screening()
         for templates in NARRATIVES[language].values():
             for template in templates:
                 text = template.format(**story)

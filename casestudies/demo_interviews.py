@@ -8,6 +8,7 @@ find; drafts keep their findings open, submitted and locked interviews had them 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -187,6 +188,41 @@ def _values(
     }
 
 
+@dataclass(frozen=True)
+class DemoPerson:
+    identity: Identity
+    story: dict[str, str]  # the values the narrative templates plant
+
+
+def demo_person(rng: random.Random, language: str) -> DemoPerson:
+    """An invented family: its vault identity and the values its narratives will contain."""
+    first = rng.choice(FIRST_NAMES[language])
+    surname = rng.choice(SURNAMES[language])
+    child = rng.choice(CHILD_NAMES[language])
+    handle = f"@{rng.choice(['shadow', 'gamer', 'sunny', 'wolf'])}_{rng.randint(10, 99)}"
+    phone = f"+358 40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    email = f"{first.lower()}.{rng.randint(1, 99)}@mail.demo.invalid"
+    identity = Identity(
+        respondents=[Respondent(name=f"{first} {surname}", phone=phone, email=email)],
+        child_name=f"{child} {surname}",
+        child_date_of_birth=date(2011 + rng.randint(0, 4), rng.randint(1, 12), 10),
+        police_case_numbers=[f"DEMO/{2025 + rng.randint(0, 1)}/{rng.randint(1000, 9999)}"],
+        offenders=[Offender(usernames=[handle.lstrip("@")])],
+    )
+    story = {
+        "child": child,
+        "child_gen": _genitive_fi(child)
+        if language == "fi"
+        else (f"{child}s" if language == "sv" else f"{child}'s"),
+        "respondent_first": first,
+        "respondent_first_all": _allative_fi(first) if language == "fi" else first,
+        "handle": handle,
+        "phone": phone,
+        "email": email,
+    }
+    return DemoPerson(identity, story)
+
+
 def seed_interviews(forms: dict[str, ConsentForm], *, seed: int = 20261129) -> int:
     """Create the demo families with consents and interviews; skipped when they exist."""
     if Interview.objects.exists():
@@ -208,19 +244,8 @@ def seed_interviews(forms: dict[str, ConsentForm], *, seed: int = 20261129) -> i
         for index in range(count):
             language = rng.choice(CENTRE_LANGUAGES[centre_code])
             author = staff[index % len(staff)]
-            first = rng.choice(FIRST_NAMES[language])
-            surname = rng.choice(SURNAMES[language])
-            child = rng.choice(CHILD_NAMES[language])
-            handle = f"@{rng.choice(['shadow', 'gamer', 'sunny', 'wolf'])}_{rng.randint(10, 99)}"
-            phone = f"+358 40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-            email = f"{first.lower()}.{rng.randint(1, 99)}@mail.demo.invalid"
-            identity = Identity(
-                respondents=[Respondent(name=f"{first} {surname}", phone=phone, email=email)],
-                child_name=f"{child} {surname}",
-                child_date_of_birth=date(2011 + rng.randint(0, 4), rng.randint(1, 12), 10),
-                police_case_numbers=[f"DEMO/{2025 + rng.randint(0, 1)}/{rng.randint(1000, 9999)}"],
-                offenders=[Offender(usernames=[handle.lstrip("@")])],
-            )
+            person = demo_person(rng, language)
+            identity, story = person.identity, person.story
             family = family_create(actor=author, centre=centre, identity=identity)
             consent_record(
                 actor=author,
@@ -243,17 +268,6 @@ def seed_interviews(forms: dict[str, ConsentForm], *, seed: int = 20261129) -> i
                 ),
             )
             month = timezone.localdate() - timedelta(days=rng.randint(30, 360))
-            story = {
-                "child": child,
-                "child_gen": _genitive_fi(child)
-                if language == "fi"
-                else (f"{child}s" if language == "sv" else f"{child}'s"),
-                "respondent_first": first,
-                "respondent_first_all": _allative_fi(first) if language == "fi" else first,
-                "handle": handle,
-                "phone": phone,
-                "email": email,
-            }
             interview = interview_create(
                 actor=author, family=family, values=_values(rng, language, story, month)
             )

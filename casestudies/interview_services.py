@@ -94,6 +94,11 @@ def _refresh_screening(interview: Interview) -> list[FieldFinding]:
     return findings
 
 
+def _locked(interview: Interview) -> Interview:
+    """The interview re-read under a row lock, inside the caller's transaction."""
+    return Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+
+
 def _apply_values(interview: Interview, values: dict[str, Any]) -> list[str]:
     changed = []
     for name, value in values.items():
@@ -165,7 +170,7 @@ def interview_update(
     _require_case_role(actor, interview.family)
     require_consent(interview.family, Purpose.PARTICIPATION)
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.revision != expected_revision:
             raise EditConflict(locked)
         if locked.status != InterviewStatus.DRAFT:
@@ -195,7 +200,7 @@ def interview_confirm_findings(*, actor: User, interview: Interview, digests: li
     """The author confirms that flagged text is not personal data; returns how many."""
     _require_case_role(actor, interview.family)
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.status != InterviewStatus.DRAFT:
             raise ServiceError(_("Only a draft can be changed."))
         open_digests = {item.digest for item in interview_findings(locked) if not item.confirmed}
@@ -220,7 +225,7 @@ def interview_redact_finding(*, actor: User, interview: Interview, digest: str) 
     """Replace one flagged passage with a neutral marker such as [name]."""
     _require_case_role(actor, interview.family)
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.status != InterviewStatus.DRAFT:
             raise ServiceError(_("Only a draft can be changed."))
         match = next((item for item in interview_findings(locked) if item.digest == digest), None)
@@ -247,7 +252,7 @@ def interview_submit(*, actor: User, interview: Interview) -> Interview:
     _require_case_role(actor, interview.family)
     require_consent(interview.family, Purpose.PARTICIPATION)
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.status != InterviewStatus.DRAFT:
             raise ServiceError(_("Only a draft can be submitted."))
         _check_quotation(locked)
@@ -281,7 +286,7 @@ def interview_lock(*, actor: User, interview: Interview) -> Interview:
     """Review and lock: a lead of the same centre who wrote none of it (four eyes)."""
     _require_lead_of(actor, interview.family)
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.status != InterviewStatus.SUBMITTED:
             raise ServiceError(_("Only a submitted interview can be reviewed and locked."))
         if actor.pk in locked.contributors or actor.pk == locked.created_by_id:
@@ -311,7 +316,7 @@ def interview_unlock(*, actor: User, interview: Interview, reason: str) -> Inter
     if not reason.strip():
         raise ServiceError(_("Give the reason for unlocking."))
     with transaction.atomic():
-        locked = Interview.objects.select_for_update().select_related("family").get(pk=interview.pk)
+        locked = _locked(interview)
         if locked.status == InterviewStatus.DRAFT:
             raise ServiceError(_("This interview is already a draft."))
         previous = locked.status
